@@ -1,0 +1,40 @@
+// The chatctl program: commander wiring only. Commands import their heavy modules lazily,
+// so `chatctl --help` loads neither the database, fastify nor Ink.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { registerAdmin } from './admin.js';
+import { reportError } from './output.js';
+import { registerServe } from './serve.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const program = new Command()
+  .name('chatctl')
+  .description('A Laravel + Pusher compatible chat backend with an embedded Pusher-protocol server.')
+  .version(pkg.version, '-v, --version')
+  .option('--verbose', 'show stack traces for unexpected errors')
+  .showSuggestionAfterError()
+  .exitOverride()
+  .addHelpText(
+    'after',
+    `
+Examples:
+  $ chatctl serve                                   # API + realtime on http://127.0.0.1:8000
+  $ chatctl user create --name Ann --email ann@example.com --password secret123
+  $ chatctl token create --email ann@example.com    # prints a bearer token
+  $ chatctl serve --help                            # options of one command`,
+  );
+
+registerServe(program, pkg.version);
+registerAdmin(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // commander already printed its message (help, version, usage errors)
+    process.exitCode = error.exitCode;
+  } else {
+    reportError(error);
+  }
+}

@@ -1,0 +1,57 @@
+// Owns what reaches stdout/stderr and the exit code: human text vs --json, one-sentence errors.
+
+/** An expected failure: printed as one sentence on stderr, exit code 1 (or the given one). */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+const useColor = () => Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+const paint = (code: string) => (text: string) => (useColor() ? `\u001b[${code}m${text}\u001b[0m` : text);
+export const style = { bold: paint('1'), dim: paint('2'), green: paint('32'), yellow: paint('33'), red: paint('31'), cyan: paint('36') };
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+export function printLine(text = ''): void {
+  process.stdout.write(`${text}\n`);
+}
+
+/** Aligned columns for lists; plain text, no box drawing, easy to grep. */
+export function printTable(headers: string[], rows: Array<Array<string | number | null>>): void {
+  const cells = [headers, ...rows.map((r) => r.map((c) => (c === null ? '-' : String(c))))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  cells.forEach((row, index) => {
+    const line = row.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+    printLine(index === 0 ? style.bold(line) : line);
+  });
+}
+
+const verbose = () => process.argv.includes('--verbose') || Boolean(process.env.DEBUG);
+
+/** Turns any thrown value into a clean stderr sentence and a non-zero exit code. */
+export function reportError(error: unknown): void {
+  const exitCode = error instanceof CliError ? error.exitCode : 1;
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`chatctl: ${message.replace(/\s+$/, '')}\n`);
+  if (verbose() && error instanceof Error && !(error instanceof CliError) && error.stack) {
+    process.stderr.write(`${error.stack}\n`);
+  }
+  process.exitCode = exitCode;
+}
+
+/** Wraps a command action so every failure goes through reportError. */
+export function action<A extends unknown[]>(run: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await run(...args);
+    } catch (error) {
+      reportError(error);
+    }
+  };
+}

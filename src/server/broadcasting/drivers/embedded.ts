@@ -1,0 +1,25 @@
+import type { EmbeddedPusherServer } from '../../pusher/index.js';
+import { BroadcastCounters, type Broadcaster, type BroadcastEvent } from '../broadcaster.js';
+
+/** BROADCAST_DRIVER=embedded (default): hands events straight to the in-process Pusher server. */
+export class EmbeddedBroadcaster implements Broadcaster {
+  readonly driver = 'embedded' as const;
+  private readonly counters = new BroadcastCounters('embedded');
+
+  constructor(private readonly server: EmbeddedPusherServer) {}
+
+  publish(event: BroadcastEvent): void {
+    try {
+      this.server.publish(event.channels, event.event, JSON.stringify(event.payload), event.exceptSocketId);
+      this.counters.published++;
+    } catch (error) {
+      this.counters.failed((error as Error).message);
+    }
+  }
+
+  health() {
+    return this.counters.snapshot();
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,40 @@
+// What every route module receives: the store, the events, config and shared helpers.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppConfig } from '../../config/env.js';
+import type { ChatEvents } from '../broadcasting/chat-events.js';
+import type { Broadcaster } from '../broadcasting/broadcaster.js';
+import type { ChatStore } from '../store/index.js';
+import type { Locale } from './i18n/index.js';
+import type { PresentContext } from './presenters.js';
+
+export interface RealtimeInfo {
+  /** Public app key clients connect with (never the secret). */
+  key: string | null;
+  cluster: string | null;
+  /** Host/port/TLS a client should dial; null host means "the host you reached the API on". */
+  wsHost: string | null;
+  wsPort: number | null;
+  forceTLS: boolean;
+}
+
+export interface RouteContext {
+  store: ChatStore;
+  events: ChatEvents;
+  broadcaster: Broadcaster;
+  config: Pick<AppConfig, 'locale' | 'appUrl' | 'dataDir' | 'maxUploadBytes' | 'broadcastDriver'>;
+  locale: Locale;
+  /** Secret-holding signer for /broadcasting/auth; null when broadcasting has no Pusher app. */
+  channelSigner: { key: string; sign(stringToSign: string): string } | null;
+  realtime: RealtimeInfo;
+  authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  presentContext(request: FastifyRequest): PresentContext;
+  now(): Date;
+  /** Extra health figures from the embedded server, when there is one. */
+  realtimeStats?: () => { connections: number; channels: number };
+  startedAt: Date;
+  version: string;
+}
+
+export function ok<T>(data: T, message?: string) {
+  return message === undefined ? { status: true as const, data } : { status: true as const, message, data };
+}

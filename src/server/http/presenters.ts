@@ -1,0 +1,117 @@
+// JSON shapes of the seed API. Keys and types must stay byte-compatible with seed.md;
+// extra keys may be added, none removed or retyped.
+import type { ConversationSummary, StoredMessage, User } from '../store/index.js';
+import { relativeTime, type Locale } from './i18n/index.js';
+
+/** Seed timestamps are ISO 8601 UTC with `Z` and no fraction: 2026-01-25T10:00:00Z. */
+export function isoSeconds(iso: string): string {
+  return iso.replace(/\.\d+Z$/, 'Z');
+}
+
+export interface PresentContext {
+  locale: Locale;
+  now: Date;
+  /** Base for attachment download links, e.g. http://127.0.0.1:8000 */
+  baseUrl: string;
+}
+
+export function presentUser(user: Pick<User, 'id' | 'name' | 'avatar'>) {
+  return { id: user.id, name: user.name, avatar: user.avatar };
+}
+
+export function presentAccount(user: User) {
+  return {
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    avatar: user.avatar,
+    created_at: isoSeconds(user.createdAt),
+    updated_at: isoSeconds(user.updatedAt),
+  };
+}
+
+function attachmentUrl(message: StoredMessage, ctx: PresentContext): string {
+  return `${ctx.baseUrl}/api/chat/messages/${message.id}/attachment`;
+}
+
+/** An upload sent without a caption shows its download URL as the text, so older clients can render it. */
+function messageText(message: StoredMessage, ctx: PresentContext): string {
+  return message.body === '' && message.attachment ? attachmentUrl(message, ctx) : message.body;
+}
+
+function presentAttachment(message: StoredMessage, ctx: PresentContext) {
+  if (!message.attachment) return null;
+  return {
+    url: attachmentUrl(message, ctx),
+    name: message.attachment.originalName,
+    mime: message.attachment.mime,
+    size: message.attachment.size,
+  };
+}
+
+/** An item of GET /api/chat/conversations/{id}/messages. */
+export function presentMessage(message: StoredMessage, ctx: PresentContext) {
+  return {
+    id: message.id,
+    conversation_id: message.conversationId,
+    sender_id: message.senderId,
+    message: messageText(message, ctx),
+    type: message.type,
+    is_read: message.isRead,
+    created_at: isoSeconds(message.createdAt),
+    sender: presentUser(message.sender),
+    attachment: presentAttachment(message, ctx),
+  };
+}
+
+/** The `data` of POST /api/chat/conversations/{id}/messages: the seed's five keys first. */
+export function presentSentMessage(message: StoredMessage, ctx: PresentContext) {
+  return {
+    id: message.id,
+    sender_id: message.senderId,
+    message: messageText(message, ctx),
+    type: message.type,
+    created_at: isoSeconds(message.createdAt),
+    conversation_id: message.conversationId,
+    is_read: message.isRead,
+    sender: presentUser(message.sender),
+    attachment: presentAttachment(message, ctx),
+  };
+}
+
+/** The `message.sent` event payload, exactly the seed's keys (plus the attachment for files). */
+export function presentMessageEvent(message: StoredMessage, ctx: PresentContext) {
+  const payload: Record<string, unknown> = {
+    id: message.id,
+    conversation_id: message.conversationId,
+    sender_id: message.senderId,
+    message: messageText(message, ctx),
+    type: message.type,
+    created_at: isoSeconds(message.createdAt),
+    sender: presentUser(message.sender),
+  };
+  if (message.attachment) payload.attachment = presentAttachment(message, ctx);
+  return payload;
+}
+
+/** An item of GET /api/chat/conversations. */
+export function presentConversation(summary: ConversationSummary, ctx: PresentContext) {
+  const latest = summary.latestMessage;
+  return {
+    id: summary.id,
+    other_user: presentUser(summary.otherUser),
+    latest_message: latest
+      ? {
+          message: latest.body,
+          // Laravel stores whole seconds; compare from the truncated time as Carbon would.
+          created_at: relativeTime(ctx.locale, new Date(isoSeconds(latest.createdAt)), ctx.now),
+          id: latest.id,
+          sender_id: latest.senderId,
+          type: latest.type,
+          sent_at: isoSeconds(latest.createdAt),
+        }
+      : null,
+    unread_count: summary.unreadCount,
+    updated_at: isoSeconds(summary.updatedAt),
+  };
+}

@@ -1,0 +1,145 @@
+// Wires a running server: store + broadcaster (+ embedded Pusher server) + HTTP app on one port.
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AppConfig } from '../config/env.js';
+import { buildApp } from './app.js';
+import type { Broadcaster } from './broadcasting/broadcaster.js';
+import { EmbeddedBroadcaster } from './broadcasting/drivers/embedded.js';
+import { LogBroadcaster } from './broadcasting/drivers/log.js';
+import { NullBroadcaster } from './broadcasting/drivers/null.js';
+import { PusherBroadcaster } from './broadcasting/drivers/pusher.js';
+import { embeddedCredentials, type PusherAppCredentials } from './broadcasting/embedded-credentials.js';
+import type { RealtimeInfo } from './http/context.js';
+import { EmbeddedPusherServer } from './pusher/index.js';
+import { SqliteStore } from './store/index.js';
+
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  host: string;
+  driver: AppConfig['broadcastDriver'];
+  /** Public connection details for the ready line (never the secret). */
+  realtime: { key: string | null; wsUrl: string | null; credentialsSource?: PusherAppCredentials['source'] };
+  store: SqliteStore;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  version?: string;
+  /** Overrides for tests (short liveness timeouts and the like). */
+  embedded?: Partial<ConstructorParameters<typeof EmbeddedPusherServer>[0]>;
+}
+
+function signer(key: string, secret: string) {
+  return { key, sign: (text: string) => createHmac('sha256', secret).update(text).digest('hex') };
+}
+
+export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? (() => undefined);
+  const store = new SqliteStore(config.databasePath, { synchronous: config.synchronous });
+
+  let broadcaster: Broadcaster;
+  let embedded: EmbeddedPusherServer | undefined;
+  let credentials: PusherAppCredentials | undefined;
+  let realtime: RealtimeInfo = { key: null, cluster: null, wsHost: null, wsPort: null, forceTLS: false };
+  let channelSigner = null as ReturnType<typeof signer> | null;
+
+  switch (config.broadcastDriver) {
+    case 'embedded': {
+      credentials = embeddedCredentials(config.dataDir, config.pusher);
+      embedded = new EmbeddedPusherServer({
+        app: { id: credentials.id, key: credentials.key, secret: credentials.secret },
+        log,
+        ...options.embedded,
+      });
+      broadcaster = new EmbeddedBroadcaster(embedded);
+      realtime = { key: credentials.key, cluster: config.pusher.cluster ?? 'mt1', wsHost: null, wsPort: null, forceTLS: false };
+      channelSigner = signer(credentials.key, credentials.secret);
+      break;
+    }
+    case 'pusher': {
+      const { appId, key, secret } = config.pusher;
+      if (!appId || !key || !secret) {
+        await store.close();
+        throw new StartupError(
+          'BROADCAST_DRIVER=pusher needs PUSHER_APP_ID, PUSHER_APP_KEY and PUSHER_APP_SECRET; set them (run `chatctl doctor` to check) or use BROADCAST_DRIVER=embedded.',
+        );
+      }
+      broadcaster = new PusherBroadcaster({ settings: { ...config.pusher, appId, key, secret }, log: (m) => log('warn', m) });
+      const scheme = config.pusher.scheme ?? (config.pusher.host ? 'http' : 'https');
+      realtime = config.pusher.host
+        ? { key, cluster: config.pusher.cluster ?? 'mt1', wsHost: config.pusher.host, wsPort: config.pusher.port ?? (scheme === 'https' ? 443 : 80), forceTLS: scheme === 'https' }
+        : { key, cluster: config.pusher.cluster ?? 'mt1', wsHost: `ws-${config.pusher.cluster ?? 'mt1'}.pusher.com`, wsPort: 443, forceTLS: true };
+      channelSigner = signer(key, secret);
+      break;
+    }
+    case 'log':
+      broadcaster = new LogBroadcaster((line) => log('info', line));
+      break;
+    case 'null':
+      broadcaster = new NullBroadcaster();
+      break;
+  }
+
+  let httpServer: Server | undefined;
+  const app = await buildApp({
+    store,
+    broadcaster,
+    config,
+    realtime,
+    channelSigner,
+    realtimeStats: embedded ? () => embedded.stats() : undefined,
+    plugins: embedded ? [async (a) => void (await a.register(embedded.httpApiPlugin))] : [],
+    serverFactory: (handler) => {
+      httpServer = createServer(handler);
+      return httpServer;
+    },
+    version: options.version,
+    logger: false,
+  });
+
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app.close();
+    await store.close();
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE') throw new StartupError(`Port ${config.port} on ${config.host} is already in use; pick another with --port or PORT.`);
+    if (code === 'EACCES') throw new StartupError(`Not allowed to listen on ${config.host}:${config.port}; use a port above 1024.`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new StartupError(`Cannot listen on host ${config.host}: no such local address (check HOST).`);
+    throw error;
+  }
+  if (embedded && httpServer) embedded.attach(httpServer);
+
+  const address = app.server.address() as AddressInfo;
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${hostForUrl}:${address.port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port: address.port,
+    host: config.host,
+    driver: config.broadcastDriver,
+    realtime: {
+      key: realtime.key,
+      wsUrl: embedded ? `ws://${hostForUrl}:${address.port}/app/${realtime.key}` : realtime.wsHost ? `${realtime.forceTLS ? 'wss' : 'ws'}://${realtime.wsHost}:${realtime.wsPort}/app/${realtime.key}` : null,
+      credentialsSource: credentials?.source,
+    },
+    store,
+    close() {
+      closing ??= (async () => {
+        await embedded?.close();
+        await app.close();
+        await broadcaster.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export * from './types.js';
+export { SqliteStore } from './sqlite/sqlite-store.js';
+export { DatabaseOpenError } from './sqlite/open.js';

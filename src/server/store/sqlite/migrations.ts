@@ -1,0 +1,109 @@
+// Versioned schema migrations, applied in order inside one transaction each.
+import type Database from 'better-sqlite3';
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'users, tokens, conversations, participants, messages',
+    sql: `
+      CREATE TABLE users (
+        id            INTEGER PRIMARY KEY,
+        name          TEXT NOT NULL,
+        email         TEXT NOT NULL COLLATE NOCASE UNIQUE,
+        password_hash TEXT NOT NULL,
+        avatar        TEXT,
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL
+      );
+
+      CREATE TABLE personal_access_tokens (
+        id           INTEGER PRIMARY KEY,
+        user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        name         TEXT NOT NULL,
+        token_hash   TEXT NOT NULL UNIQUE,
+        last_used_at TEXT,
+        revoked_at   TEXT,
+        created_at   TEXT NOT NULL
+      );
+      CREATE INDEX personal_access_tokens_user ON personal_access_tokens(user_id);
+
+      -- One conversation per unordered pair: the pair is stored sorted.
+      CREATE TABLE conversations (
+        id              INTEGER PRIMARY KEY,
+        user_low_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        user_high_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        last_message_id INTEGER,
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL,
+        CHECK (user_low_id < user_high_id),
+        UNIQUE (user_low_id, user_high_id)
+      );
+
+      CREATE TABLE participants (
+        conversation_id      INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        user_id              INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        last_read_message_id INTEGER NOT NULL DEFAULT 0,
+        last_read_at         TEXT,
+        PRIMARY KEY (conversation_id, user_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX participants_by_user ON participants(user_id, conversation_id);
+
+      CREATE TABLE messages (
+        id              INTEGER PRIMARY KEY,
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        sender_id       INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        type            TEXT NOT NULL CHECK (type IN ('text', 'image', 'file')),
+        body            TEXT NOT NULL,
+        attachment      TEXT,
+        created_at      TEXT NOT NULL
+      );
+      -- History paging walks (conversation_id, id); unread counts walk
+      -- (conversation_id, sender_id, id) for the other participant: both index-only.
+      CREATE INDEX messages_by_conversation ON messages(conversation_id, id);
+      CREATE INDEX messages_unread ON messages(conversation_id, sender_id, id);
+
+      CREATE TABLE idempotency_keys (
+        user_id         INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        key             TEXT NOT NULL,
+        request_hash    TEXT NOT NULL,
+        message_id      INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        created_at      TEXT NOT NULL,
+        PRIMARY KEY (user_id, key)
+      ) WITHOUT ROWID;
+      CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
+    `,
+  },
+];
+
+export function migrate(db: Database.Database): number {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`);
+  const current = (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
+  let applied = 0;
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      );
+    })();
+    applied++;
+  }
+  const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+  if (current > latest) {
+    throw new Error(`the database schema is version ${current}, newer than this chatctl (${latest}); upgrade chatctl`);
+  }
+  return applied;
+}

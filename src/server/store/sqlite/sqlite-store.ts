@@ -1,0 +1,364 @@
+// ChatStore on better-sqlite3: the only module that writes SQL for chat data.
+// better-sqlite3 is synchronous; each method finishes its transaction before its promise resolves,
+// so a 2xx reply is only ever sent after the commit.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type {
+  AccessToken,
+  ChatStore,
+  ConversationSummary,
+  MessagePage,
+  NewMessage,
+  Participant,
+  ReadResult,
+  SendResult,
+  StoredMessage,
+  User,
+  UserWithPassword,
+} from '../types.js';
+import { EmailTakenError } from '../types.js';
+import { openDatabase, type OpenOptions, type SqliteDatabase } from './open.js';
+import { toMessage, toToken, toUser, type MessageRow, type TokenRow, type UserRow } from './rows.js';
+
+const IDEMPOTENCY_TTL_MS = 48 * 60 * 60 * 1000; // keys are promised for 24 h; keep twice that
+const PRUNE_EVERY_INSERTS = 500;
+
+const MESSAGE_COLUMNS = `
+  m.id, m.conversation_id, m.sender_id, m.type, m.body, m.attachment, m.created_at,
+  s.name AS sender_name, s.avatar AS sender_avatar,
+  (SELECT p.last_read_message_id FROM participants p
+    WHERE p.conversation_id = m.conversation_id AND p.user_id != m.sender_id) AS recipient_last_read`;
+
+interface SummaryRow {
+  id: number;
+  created_at: string;
+  updated_at: string;
+  other_id: number;
+  other_name: string;
+  other_avatar: string | null;
+  m_id: number | null;
+  m_sender_id: number | null;
+  m_type: StoredMessage['type'] | null;
+  m_body: string | null;
+  m_created_at: string | null;
+  unread_count: number;
+}
+
+const SUMMARY_SELECT = `
+  SELECT c.id, c.created_at, c.updated_at,
+         u.id AS other_id, u.name AS other_name, u.avatar AS other_avatar,
+         m.id AS m_id, m.sender_id AS m_sender_id, m.type AS m_type, m.body AS m_body, m.created_at AS m_created_at,
+         (SELECT COUNT(*) FROM messages x
+           WHERE x.conversation_id = c.id AND x.sender_id = other.user_id AND x.id > me.last_read_message_id) AS unread_count
+    FROM participants me
+    JOIN conversations c ON c.id = me.conversation_id
+    JOIN participants other ON other.conversation_id = c.id AND other.user_id != me.user_id
+    JOIN users u ON u.id = other.user_id
+    LEFT JOIN messages m ON m.id = c.last_message_id
+   WHERE me.user_id = @userId`;
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+function toSummary(row: SummaryRow): ConversationSummary {
+  return {
+    id: row.id,
+    otherUser: { id: row.other_id, name: row.other_name, avatar: row.other_avatar },
+    latestMessage:
+      row.m_id === null
+        ? null
+        : {
+            id: row.m_id,
+            senderId: row.m_sender_id as number,
+            type: row.m_type as StoredMessage['type'],
+            body: row.m_body as string,
+            createdAt: row.m_created_at as string,
+          },
+    unreadCount: row.unread_count,
+    updatedAt: row.updated_at,
+    createdAt: row.created_at,
+  };
+}
+
+export class SqliteStore implements ChatStore {
+  readonly db: SqliteDatabase;
+  private insertsSincePrune = 0;
+  private readonly now: () => Date;
+
+  constructor(path: string, options: OpenOptions & { now?: () => Date } = {}) {
+    this.db = openDatabase(path, options);
+    this.now = options.now ?? (() => new Date());
+  }
+
+  private timestamp(): string {
+    return this.now().toISOString();
+  }
+
+  // ---- users -------------------------------------------------------------
+
+  async createUser(input: { name: string; email: string; passwordHash: string; avatar?: string | null }): Promise<User> {
+    const now = this.timestamp();
+    try {
+      const row = this.db
+        .prepare(
+          `INSERT INTO users (name, email, password_hash, avatar, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
+        )
+        .get(input.name, input.email, input.passwordHash, input.avatar ?? null, now, now) as UserRow;
+      return toUser(row);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new EmailTakenError(input.email);
+      throw error;
+    }
+  }
+
+  async findUserById(id: number): Promise<User | null> {
+    const row = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+    return row ? toUser(row) : null;
+  }
+
+  async findUserByEmail(email: string): Promise<UserWithPassword | null> {
+    const row = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email) as UserRow | undefined;
+    return row ? { ...toUser(row), passwordHash: row.password_hash } : null;
+  }
+
+  async listUsers(options: { search?: string; excludeUserId?: number; limit: number }): Promise<User[]> {
+    const search = options.search?.trim();
+    const pattern = search ? `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM users
+          WHERE (@exclude IS NULL OR id != @exclude)
+            AND (@pattern IS NULL OR name LIKE @pattern ESCAPE '\\' OR email LIKE @pattern ESCAPE '\\')
+          ORDER BY name COLLATE NOCASE, id
+          LIMIT @limit`,
+      )
+      .all({ exclude: options.excludeUserId ?? null, pattern, limit: options.limit }) as UserRow[];
+    return rows.map(toUser);
+  }
+
+  // ---- tokens ------------------------------------------------------------
+
+  async createToken(userId: number, name: string): Promise<{ token: AccessToken; plainText: string }> {
+    const secret = randomBytes(30).toString('base64url').slice(0, 40);
+    const row = this.db
+      .prepare(
+        `INSERT INTO personal_access_tokens (user_id, name, token_hash, created_at)
+         VALUES (?, ?, ?, ?) RETURNING *`,
+      )
+      .get(userId, name, sha256(secret), this.timestamp()) as TokenRow;
+    return { token: toToken(row), plainText: `${row.id}|${secret}` };
+  }
+
+  async authenticateToken(plainText: string): Promise<{ token: AccessToken; user: User } | null> {
+    const separator = plainText.indexOf('|');
+    let row: TokenRow | undefined;
+    let secret = plainText;
+    if (separator > 0) {
+      const id = Number(plainText.slice(0, separator));
+      secret = plainText.slice(separator + 1);
+      if (!Number.isSafeInteger(id)) return null;
+      row = this.db.prepare('SELECT * FROM personal_access_tokens WHERE id = ?').get(id) as TokenRow | undefined;
+    } else {
+      row = this.db.prepare('SELECT * FROM personal_access_tokens WHERE token_hash = ?').get(sha256(secret)) as
+        | TokenRow
+        | undefined;
+    }
+    if (!row || row.revoked_at !== null) return null;
+    const expected = Buffer.from(row.token_hash, 'hex');
+    const actual = Buffer.from(sha256(secret), 'hex');
+    if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+    const user = this.db.prepare('SELECT * FROM users WHERE id = ?').get(row.user_id) as UserRow | undefined;
+    if (!user) return null;
+    const now = this.timestamp();
+    this.db.prepare('UPDATE personal_access_tokens SET last_used_at = ? WHERE id = ?').run(now, row.id);
+    return { token: toToken({ ...row, last_used_at: now }), user: toUser(user) };
+  }
+
+  async listTokens(userId?: number): Promise<AccessToken[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM personal_access_tokens WHERE (@userId IS NULL OR user_id = @userId) ORDER BY id')
+      .all({ userId: userId ?? null }) as TokenRow[];
+    return rows.map(toToken);
+  }
+
+  async revokeToken(tokenId: number): Promise<boolean> {
+    const result = this.db
+      .prepare('UPDATE personal_access_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
+      .run(this.timestamp(), tokenId);
+    return result.changes > 0;
+  }
+
+  // ---- conversations -----------------------------------------------------
+
+  async findOrCreateConversation(userId: number, otherUserId: number): Promise<{ conversationId: number; created: boolean }> {
+    const [low, high] = userId < otherUserId ? [userId, otherUserId] : [otherUserId, userId];
+    return this.db.transaction(() => {
+      const existing = this.db
+        .prepare('SELECT id FROM conversations WHERE user_low_id = ? AND user_high_id = ?')
+        .get(low, high) as { id: number } | undefined;
+      if (existing) return { conversationId: existing.id, created: false };
+      const now = this.timestamp();
+      const { id } = this.db
+        .prepare(
+          'INSERT INTO conversations (user_low_id, user_high_id, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id',
+        )
+        .get(low, high, now, now) as { id: number };
+      const addParticipant = this.db.prepare('INSERT INTO participants (conversation_id, user_id) VALUES (?, ?)');
+      addParticipant.run(id, low);
+      addParticipant.run(id, high);
+      return { conversationId: id, created: true };
+    }).immediate();
+  }
+
+  async listConversations(userId: number): Promise<ConversationSummary[]> {
+    const rows = this.db
+      .prepare(`${SUMMARY_SELECT} ORDER BY c.updated_at DESC, c.last_message_id DESC, c.id DESC`)
+      .all({ userId }) as SummaryRow[];
+    return rows.map(toSummary);
+  }
+
+  async getConversationSummary(conversationId: number, userId: number): Promise<ConversationSummary | null> {
+    const row = this.db.prepare(`${SUMMARY_SELECT} AND c.id = @conversationId`).get({ userId, conversationId }) as
+      | SummaryRow
+      | undefined;
+    return row ? toSummary(row) : null;
+  }
+
+  async getParticipants(conversationId: number): Promise<Participant[] | null> {
+    const rows = this.db
+      .prepare(
+        `SELECT user_id, last_read_message_id, last_read_at FROM participants WHERE conversation_id = ? ORDER BY user_id`,
+      )
+      .all(conversationId) as { user_id: number; last_read_message_id: number; last_read_at: string | null }[];
+    if (rows.length === 0) return null;
+    return rows.map((r) => ({ userId: r.user_id, lastReadMessageId: r.last_read_message_id, lastReadAt: r.last_read_at }));
+  }
+
+  // ---- messages ----------------------------------------------------------
+
+  async sendMessage(input: NewMessage): Promise<SendResult> {
+    const result = this.db.transaction((): SendResult => {
+      if (input.idempotency) {
+        const previous = this.db
+          .prepare('SELECT request_hash, message_id FROM idempotency_keys WHERE user_id = ? AND key = ?')
+          .get(input.senderId, input.idempotency.key) as { request_hash: string; message_id: number } | undefined;
+        if (previous) {
+          if (previous.request_hash !== input.idempotency.requestHash) return { kind: 'key-reused-with-different-request' };
+          const message = this.selectMessage(previous.message_id);
+          if (message) return { kind: 'replayed', message };
+        }
+      }
+      const now = this.timestamp();
+      const { id } = this.db
+        .prepare(
+          `INSERT INTO messages (conversation_id, sender_id, type, body, attachment, created_at)
+           VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+        )
+        .get(
+          input.conversationId,
+          input.senderId,
+          input.type,
+          input.body,
+          input.attachment ? JSON.stringify(input.attachment) : null,
+          now,
+        ) as { id: number };
+      this.db.prepare('UPDATE conversations SET last_message_id = ?, updated_at = ? WHERE id = ?').run(
+        id,
+        now,
+        input.conversationId,
+      );
+      // The sender has, by definition, read everything up to their own message.
+      this.db
+        .prepare(
+          'UPDATE participants SET last_read_message_id = ?, last_read_at = ? WHERE conversation_id = ? AND user_id = ?',
+        )
+        .run(id, now, input.conversationId, input.senderId);
+      if (input.idempotency) {
+        this.db
+          .prepare('INSERT OR REPLACE INTO idempotency_keys (user_id, key, request_hash, message_id, created_at) VALUES (?, ?, ?, ?, ?)')
+          .run(input.senderId, input.idempotency.key, input.idempotency.requestHash, id, now);
+      }
+      return { kind: 'created', message: this.selectMessage(id) as StoredMessage };
+    }).immediate();
+    if (input.idempotency && ++this.insertsSincePrune >= PRUNE_EVERY_INSERTS) this.pruneIdempotencyKeys();
+    return result;
+  }
+
+  pruneIdempotencyKeys(): number {
+    this.insertsSincePrune = 0;
+    const cutoff = new Date(this.now().getTime() - IDEMPOTENCY_TTL_MS).toISOString();
+    return this.db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?').run(cutoff).changes;
+  }
+
+  private selectMessage(id: number): StoredMessage | null {
+    const row = this.db
+      .prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users s ON s.id = m.sender_id WHERE m.id = ?`)
+      .get(id) as MessageRow | undefined;
+    return row ? toMessage(row) : null;
+  }
+
+  async getMessage(messageId: number): Promise<StoredMessage | null> {
+    return this.selectMessage(messageId);
+  }
+
+  async listMessages(conversationId: number, page: MessagePage): Promise<StoredMessage[]> {
+    const base = `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users s ON s.id = m.sender_id WHERE m.conversation_id = @conversationId`;
+    let rows: MessageRow[];
+    if (page.afterId !== undefined) {
+      rows = this.db
+        .prepare(`${base} AND m.id > @afterId ORDER BY m.id ASC LIMIT @limit`)
+        .all({ conversationId, afterId: page.afterId, limit: page.limit }) as MessageRow[];
+    } else {
+      rows = this.db
+        .prepare(`${base} AND (@beforeId IS NULL OR m.id < @beforeId) ORDER BY m.id DESC LIMIT @limit`)
+        .all({ conversationId, beforeId: page.beforeId ?? null, limit: page.limit }) as MessageRow[];
+      rows.reverse();
+    }
+    return rows.map(toMessage);
+  }
+
+  async markRead(conversationId: number, userId: number): Promise<ReadResult> {
+    const now = this.timestamp();
+    return this.db.transaction((): ReadResult => {
+      const changed = this.db
+        .prepare(
+          `UPDATE participants
+              SET last_read_message_id = (SELECT COALESCE(last_message_id, 0) FROM conversations WHERE id = @conversationId),
+                  last_read_at = @now
+            WHERE conversation_id = @conversationId AND user_id = @userId
+              AND last_read_message_id < (SELECT COALESCE(last_message_id, 0) FROM conversations WHERE id = @conversationId)`,
+        )
+        .run({ conversationId, userId, now }).changes;
+      const row = this.db
+        .prepare('SELECT last_read_message_id, last_read_at FROM participants WHERE conversation_id = ? AND user_id = ?')
+        .get(conversationId, userId) as { last_read_message_id: number; last_read_at: string | null } | undefined;
+      return {
+        changed: changed > 0,
+        lastReadMessageId: row?.last_read_message_id ?? 0,
+        lastReadAt: row?.last_read_at ?? null,
+      };
+    }).immediate();
+  }
+
+  async unreadCount(conversationId: number, userId: number): Promise<number> {
+    const row = this.db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM messages x
+           JOIN participants me ON me.conversation_id = x.conversation_id AND me.user_id = @userId
+           JOIN participants other ON other.conversation_id = x.conversation_id AND other.user_id != @userId
+          WHERE x.conversation_id = @conversationId AND x.sender_id = other.user_id AND x.id > me.last_read_message_id`,
+      )
+      .get({ conversationId, userId }) as { n: number };
+    return row.n;
+  }
+
+  async stats(): Promise<{ users: number; conversations: number; messages: number }> {
+    const count = (table: string) => (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    return { users: count('users'), conversations: count('conversations'), messages: count('messages') };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

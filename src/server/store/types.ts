@@ -1,0 +1,129 @@
+// The store boundary: routes and admin commands reach data only through ChatStore.
+// Methods are async so that a networked store (PostgreSQL) can implement the same interface.
+
+export interface User {
+  id: number;
+  name: string;
+  email: string;
+  avatar: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface UserWithPassword extends User {
+  passwordHash: string;
+}
+
+export interface AccessToken {
+  id: number;
+  userId: number;
+  name: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  createdAt: string;
+}
+
+export type MessageType = 'text' | 'image' | 'file';
+
+export interface Attachment {
+  /** File name under the uploads folder; never shown to clients. */
+  storedName: string;
+  originalName: string;
+  mime: string;
+  size: number;
+}
+
+export interface StoredMessage {
+  id: number;
+  conversationId: number;
+  senderId: number;
+  type: MessageType;
+  body: string;
+  attachment: Attachment | null;
+  createdAt: string;
+  /** True once the participant who did not send it has read up to it. */
+  isRead: boolean;
+  sender: Pick<User, 'id' | 'name' | 'avatar'>;
+}
+
+export interface ConversationSummary {
+  id: number;
+  otherUser: Pick<User, 'id' | 'name' | 'avatar'>;
+  latestMessage: Pick<StoredMessage, 'id' | 'senderId' | 'type' | 'body' | 'createdAt'> | null;
+  unreadCount: number;
+  updatedAt: string;
+  createdAt: string;
+}
+
+export interface Participant {
+  userId: number;
+  lastReadMessageId: number;
+  lastReadAt: string | null;
+}
+
+export interface NewMessage {
+  conversationId: number;
+  senderId: number;
+  type: MessageType;
+  body: string;
+  attachment: Attachment | null;
+  /** Idempotency: the same key with the same request hash replays the first message. */
+  idempotency?: { key: string; requestHash: string };
+}
+
+export type SendResult =
+  | { kind: 'created'; message: StoredMessage }
+  | { kind: 'replayed'; message: StoredMessage }
+  | { kind: 'key-reused-with-different-request' };
+
+export interface ReadResult {
+  /** False when the watermark was already there (no event needed). */
+  changed: boolean;
+  lastReadMessageId: number;
+  lastReadAt: string | null;
+}
+
+export interface MessagePage {
+  limit: number;
+  beforeId?: number;
+  afterId?: number;
+}
+
+export class EmailTakenError extends Error {
+  override readonly name = 'EmailTakenError';
+  constructor(readonly email: string) {
+    super(`A user with the e-mail ${email} already exists.`);
+  }
+}
+
+export interface ChatStore {
+  // users
+  createUser(input: { name: string; email: string; passwordHash: string; avatar?: string | null }): Promise<User>;
+  findUserById(id: number): Promise<User | null>;
+  findUserByEmail(email: string): Promise<UserWithPassword | null>;
+  listUsers(options: { search?: string; excludeUserId?: number; limit: number }): Promise<User[]>;
+
+  // personal access tokens (Sanctum-style `id|secret`, stored as SHA-256)
+  createToken(userId: number, name: string): Promise<{ token: AccessToken; plainText: string }>;
+  /** Resolves a plain-text token to its live (not revoked) token and user, touching last_used_at. */
+  authenticateToken(plainText: string): Promise<{ token: AccessToken; user: User } | null>;
+  listTokens(userId?: number): Promise<AccessToken[]>;
+  revokeToken(tokenId: number): Promise<boolean>;
+
+  // conversations
+  findOrCreateConversation(userId: number, otherUserId: number): Promise<{ conversationId: number; created: boolean }>;
+  listConversations(userId: number): Promise<ConversationSummary[]>;
+  getConversationSummary(conversationId: number, userId: number): Promise<ConversationSummary | null>;
+  /** Both participants, or null when the conversation does not exist. */
+  getParticipants(conversationId: number): Promise<Participant[] | null>;
+
+  // messages
+  sendMessage(input: NewMessage): Promise<SendResult>;
+  listMessages(conversationId: number, page: MessagePage): Promise<StoredMessage[]>;
+  getMessage(messageId: number): Promise<StoredMessage | null>;
+  markRead(conversationId: number, userId: number): Promise<ReadResult>;
+  unreadCount(conversationId: number, userId: number): Promise<number>;
+
+  stats(): Promise<{ users: number; conversations: number; messages: number }>;
+  close(): Promise<void>;
+}
