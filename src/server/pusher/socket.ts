@@ -1,0 +1,256 @@
+/**
+ * The `ws` adapter: upgrades `/app/{key}` on an existing http.Server, turns sockets into
+ * `HubConnection`s, and owns everything transport-level the hub should not know about:
+ * handshake rejections, liveness (4201), connection quota, frame size, slow consumers, shutdown.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import type { Hub, HubConnection, LogFn } from './hub.js';
+import {
+  ErrorCode,
+  MIN_PROTOCOL_VERSION,
+  PROTOCOL_VERSION,
+  connectionEstablishedFrame,
+  errorFrame,
+  generateSocketId,
+} from './protocol.js';
+
+export interface SocketServerOptions {
+  appKey: string;
+  hub: Hub;
+  activityTimeoutSeconds: number;
+  pongGraceSeconds: number;
+  maxConnections: number;
+  maxPayloadBytes: number;
+  maxBufferedBytes: number;
+  log: LogFn;
+  /** How long `close()` waits for clients to finish the close handshake before terminating. */
+  shutdownTimeoutMs?: number;
+  generateId?: () => string;
+}
+
+const APP_PATH_RE = /^\/app\/([^/]+)\/?$/;
+
+export class PusherSocketServer {
+  private readonly wss: WebSocketServer;
+  /** Every upgraded socket, live or being rejected, so shutdown can reach all of them. */
+  private readonly sockets = new Set<WebSocket>();
+  private liveConnections = 0;
+  private closing: Promise<void> | undefined;
+  /** Our upgrade listener per attached server, so shutdown can detach exactly what it added. */
+  private readonly attached = new Map<Server, (req: IncomingMessage, socket: Duplex, head: Buffer) => void>();
+  private readonly idleMs: number;
+
+  constructor(private readonly options: SocketServerOptions) {
+    // permessage-deflate stays off (ws default for servers): it costs memory for 10 KB messages.
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes, clientTracking: false });
+    this.idleMs = (options.activityTimeoutSeconds + options.pongGraceSeconds) * 1000;
+  }
+
+  get connectionCount(): number {
+    return this.liveConnections;
+  }
+
+  attach(server: Server): void {
+    if (this.attached.has(server)) return;
+    const listener = (req: IncomingMessage, socket: Duplex, head: Buffer): void => this.onUpgrade(server, req, socket, head);
+    this.attached.set(server, listener);
+    server.on('upgrade', listener);
+  }
+
+  private onUpgrade(server: Server, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const pathname = safePathname(req.url);
+    if (!pathname.startsWith('/app/')) {
+      // Not ours. If another upgrade handler is installed it answers; otherwise refuse plainly.
+      if (server.listenerCount('upgrade') > 1) return;
+      rejectUpgrade(socket, 404, 'Not Found');
+      return;
+    }
+    const match = APP_PATH_RE.exec(pathname);
+    if (!match) {
+      rejectUpgrade(socket, 404, 'Not Found');
+      return;
+    }
+    if (this.closing) {
+      rejectUpgrade(socket, 503, 'Service Unavailable');
+      return;
+    }
+    const key = decodeSegment(match[1] ?? '');
+    const protocol = new URLSearchParams(queryOf(req.url)).get('protocol');
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, key, protocol));
+  }
+
+  private onSocket(ws: WebSocket, key: string, protocolParam: string | null): void {
+    this.sockets.add(ws);
+    ws.on('error', (error) => {
+      // ws closes the socket itself (e.g. 1009 for an oversized frame); we only keep the process alive.
+      this.options.log('warn', `pusher: websocket error: ${error.message}`);
+    });
+    ws.on('close', () => this.sockets.delete(ws));
+
+    if (key !== this.options.appKey) {
+      refuse(ws, ErrorCode.APP_NOT_FOUND, 'Application does not exist');
+      return;
+    }
+    // Missing / non-numeric protocol counts as 7 (stock clients always send 7).
+    const requested = protocolParam !== null && /^\d+$/.test(protocolParam) ? Number(protocolParam) : PROTOCOL_VERSION;
+    if (requested < MIN_PROTOCOL_VERSION) {
+      refuse(ws, ErrorCode.UNSUPPORTED_PROTOCOL, `Unsupported protocol version ${requested}`);
+      return;
+    }
+    if (this.liveConnections >= this.options.maxConnections) {
+      refuse(ws, ErrorCode.OVER_QUOTA, 'Over connection quota');
+      return;
+    }
+    this.register(ws);
+  }
+
+  private register(ws: WebSocket): void {
+    const { hub, log, maxBufferedBytes } = this.options;
+    const id = this.uniqueId();
+    const conn: HubConnection = {
+      id,
+      send(frame: string): boolean {
+        if (ws.readyState !== WebSocket.OPEN) return false;
+        if (ws.bufferedAmount > maxBufferedBytes) {
+          // Slow consumer: drop it rather than buffer without bound. terminate() frees memory now;
+          // a close frame would queue behind the very backlog we are trying to get rid of.
+          log('warn', `pusher: dropping slow connection ${id} (${ws.bufferedAmount} bytes buffered)`);
+          ws.terminate();
+          return false;
+        }
+        ws.send(frame);
+        return true;
+      },
+      close(code: number, reason: string): void {
+        if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason);
+      },
+    };
+
+    this.liveConnections += 1;
+    hub.addConnection(conn);
+    // Liveness: any frame (or ws-level ping/pong) resets it; silence past activity_timeout + grace → 4201.
+    const idleTimer = setTimeout(() => {
+      log('info', `pusher: closing idle connection ${id}`);
+      conn.send(errorFrame(ErrorCode.PONG_TIMEOUT, 'Pong reply not received in time'));
+      conn.close(ErrorCode.PONG_TIMEOUT, 'Pong reply not received in time');
+    }, this.idleMs);
+    idleTimer.unref();
+    const touch = (): void => {
+      idleTimer.refresh();
+    };
+
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      touch();
+      if (isBinary) {
+        conn.send(errorFrame(null, 'Binary frames are not supported; send UTF-8 JSON text frames'));
+        return;
+      }
+      try {
+        hub.handleMessage(id, rawToString(data));
+      } catch (error) {
+        // A bug in our code must not take the process down with it.
+        log('error', `pusher: failed to handle a frame from ${id}: ${errorMessage(error)}`);
+        conn.send(errorFrame(null, 'Internal server error while handling the frame'));
+      }
+    });
+    ws.on('ping', touch);
+    ws.on('pong', touch);
+    ws.on('close', () => {
+      clearTimeout(idleTimer);
+      this.liveConnections -= 1;
+      hub.removeConnection(id);
+    });
+
+    ws.send(connectionEstablishedFrame(id, this.options.activityTimeoutSeconds));
+  }
+
+  private uniqueId(): string {
+    const generate = this.options.generateId ?? (() => generateSocketId());
+    for (;;) {
+      const id = generate();
+      if (!this.options.hub.hasConnection(id)) return id;
+    }
+  }
+
+  /** Tell every client the server is going away (4200, reconnect), and wait until all sockets are closed. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    for (const [server, listener] of this.attached) server.off('upgrade', listener);
+    this.attached.clear();
+    const pending = [...this.sockets].map(
+      (ws) =>
+        new Promise<void>((resolve) => {
+          if (ws.readyState === WebSocket.CLOSED) {
+            resolve();
+            return;
+          }
+          ws.once('close', () => resolve());
+          if (ws.readyState === WebSocket.OPEN) {
+            ws.send(errorFrame(ErrorCode.GENERIC_RECONNECT, 'Server is shutting down'));
+            ws.close(ErrorCode.GENERIC_RECONNECT, 'Server is shutting down');
+          }
+        }),
+    );
+    const timeout = setTimeout(() => {
+      for (const ws of this.sockets) ws.terminate();
+    }, this.options.shutdownTimeoutMs ?? 3000);
+    timeout.unref();
+    await Promise.all(pending);
+    clearTimeout(timeout);
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+}
+
+function refuse(ws: WebSocket, code: number, message: string): void {
+  ws.send(errorFrame(code, message));
+  ws.close(code, message);
+}
+
+/** Plain HTTP answer on the raw socket (same pattern as ws's abortHandshake): flush, then destroy. */
+function rejectUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.on('error', () => socket.destroy());
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+  );
+}
+
+function safePathname(url: string | undefined): string {
+  const raw = url ?? '/';
+  const q = raw.indexOf('?');
+  return q === -1 ? raw : raw.slice(0, q);
+}
+
+function queryOf(url: string | undefined): string {
+  const raw = url ?? '';
+  const q = raw.indexOf('?');
+  return q === -1 ? '' : raw.slice(q + 1);
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function rawToString(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
