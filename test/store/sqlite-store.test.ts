@@ -1,0 +1,128 @@
+// The SQLite store on a real file: pragmas, versioned migrations, index-only hot queries, idempotency keys.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../src/server/store/index.js';
+import { MIGRATIONS } from '../../src/server/store/sqlite/migrations.js';
+
+describe('SqliteStore', () => {
+  let dir: string;
+  let path: string;
+  let store: SqliteStore;
+  let clock = new Date('2026-01-25T10:00:00.000Z');
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'chatctl-store-'));
+    path = join(dir, 'nested', 'chat.sqlite');
+    clock = new Date('2026-01-25T10:00:00.000Z');
+    store = new SqliteStore(path, { now: () => clock });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function pair() {
+    const a = await store.createUser({ name: 'A', email: 'a@example.com', passwordHash: 'x' });
+    const b = await store.createUser({ name: 'B', email: 'b@example.com', passwordHash: 'x' });
+    const { conversationId } = await store.findOrCreateConversation(a.id, b.id);
+    return { a, b, conversationId };
+  }
+
+  it('creates its folder and runs with WAL, foreign keys, FULL sync and a busy timeout', () => {
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect(store.db.pragma('busy_timeout', { simple: true })).toBe(5000);
+  });
+
+  it('records migrations once and does not re-run them on reopen', async () => {
+    const versions = () => store.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all();
+    expect(versions()).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
+    await store.close();
+    store = new SqliteStore(path);
+    expect(versions()).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
+  });
+
+  it('refuses a database written by a newer chatctl', async () => {
+    store.db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 'x')").run();
+    await store.close();
+    expect(() => new SqliteStore(path)).toThrow(/schema is version 999, newer than this chatctl/);
+    store = new SqliteStore(join(dir, 'other.sqlite'));
+  });
+
+  it('keeps e-mails unique regardless of case', async () => {
+    await store.createUser({ name: 'A', email: 'Ann@Example.com', passwordHash: 'x' });
+    await expect(store.createUser({ name: 'B', email: 'ann@example.COM', passwordHash: 'x' })).rejects.toThrow('already exists');
+    expect((await store.findUserByEmail('ANN@EXAMPLE.COM'))?.name).toBe('A');
+  });
+
+  it('stores tokens only as SHA-256 and accepts only the exact live token', async () => {
+    const user = await store.createUser({ name: 'A', email: 'a@example.com', passwordHash: 'x' });
+    const { token, plainText } = await store.createToken(user.id, 'cli');
+    const [id, secret] = plainText.split('|');
+    expect(Number(id)).toBe(token.id);
+    const row = store.db.prepare('SELECT token_hash FROM personal_access_tokens WHERE id = ?').get(token.id) as { token_hash: string };
+    expect(row.token_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(store.db.prepare('SELECT * FROM personal_access_tokens').all())).not.toContain(secret);
+    expect((await store.authenticateToken(plainText))?.user.id).toBe(user.id);
+    expect(await store.authenticateToken(`${id}|${secret?.slice(0, -1)}x`)).toBeNull();
+    expect(await store.authenticateToken(`999|${secret}`)).toBeNull();
+    expect(await store.revokeToken(token.id)).toBe(true);
+    expect(await store.authenticateToken(plainText)).toBeNull();
+  });
+
+  it('has one conversation per unordered pair', async () => {
+    const { a, b, conversationId } = await pair();
+    expect(await store.findOrCreateConversation(b.id, a.id)).toEqual({ conversationId, created: false });
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM conversations').get()).toEqual({ n: 1 });
+  });
+
+  it('answers paging and unread counts from indexes alone', () => {
+    const plan = (sql: string, ...params: unknown[]) =>
+      (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+    expect(plan('SELECT COUNT(*) FROM messages x WHERE x.conversation_id = ? AND x.sender_id = ? AND x.id > ?', 1, 2, 0)).toBe(
+      'SEARCH x USING COVERING INDEX messages_unread (conversation_id=? AND sender_id=? AND id>?)',
+    );
+    expect(plan('SELECT id FROM messages m WHERE m.conversation_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT 50', 1, 100)).toBe(
+      'SEARCH m USING COVERING INDEX messages_by_conversation (conversation_id=? AND id<?)',
+    );
+  });
+
+  it('replays an idempotent send, refuses the key for a different request, and prunes keys after 48 h', async () => {
+    const { a, conversationId } = await pair();
+    const send = (key: string, requestHash: string) =>
+      store.sendMessage({ conversationId, senderId: a.id, type: 'text', body: 'hi', attachment: null, idempotency: { key, requestHash } });
+    const first = await send('k1', 'h1');
+    expect(first.kind).toBe('created');
+    const again = await send('k1', 'h1');
+    expect(again).toEqual({ kind: 'replayed', message: first.kind === 'created' ? first.message : null });
+    expect(await send('k1', 'h2')).toEqual({ kind: 'key-reused-with-different-request' });
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM messages').get()).toEqual({ n: 1 });
+
+    clock = new Date(clock.getTime() + 47 * 3600_000);
+    expect(store.pruneIdempotencyKeys()).toBe(0);
+    clock = new Date(clock.getTime() + 2 * 3600_000);
+    expect(store.pruneIdempotencyKeys()).toBe(1);
+    expect((await send('k1', 'h2')).kind).toBe('created');
+  });
+
+  it('moves the read watermark only forwards and reports whether it changed', async () => {
+    const { a, b, conversationId } = await pair();
+    for (const body of ['1', '2', '3']) {
+      await store.sendMessage({ conversationId, senderId: a.id, type: 'text', body, attachment: null });
+    }
+    expect(await store.unreadCount(conversationId, b.id)).toBe(3);
+    expect(await store.unreadCount(conversationId, a.id)).toBe(0);
+    const read = await store.markRead(conversationId, b.id);
+    expect(read).toMatchObject({ changed: true, lastReadMessageId: 3 });
+    expect(await store.markRead(conversationId, b.id)).toMatchObject({ changed: false, lastReadMessageId: 3 });
+    expect(await store.unreadCount(conversationId, b.id)).toBe(0);
+    const page = await store.listMessages(conversationId, { limit: 2 });
+    expect(page.map((m) => [m.body, m.isRead])).toEqual([
+      ['2', true],
+      ['3', true],
+    ]);
+  });
+});
