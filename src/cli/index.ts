@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerAdmin } from './admin.js';
+import { registerListen } from './listen.js';
 import { reportError } from './output.js';
 import { registerServe } from './serve.js';
 
@@ -22,11 +23,13 @@ Examples:
   $ chatctl serve                                   # API + realtime on http://127.0.0.1:8000
   $ chatctl user create --name Ann --email ann@example.com --password secret123
   $ chatctl token create --email ann@example.com    # prints a bearer token
+  $ chatctl listen --token "$TOKEN" --conversation 1 # watch events arrive live
   $ chatctl serve --help                            # options of one command`,
   );
 
 registerServe(program, pkg.version);
 registerAdmin(program);
+registerListen(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,82 @@
+// `chatctl listen`: print real-time events as they arrive (a pusher-js listener for the terminal).
+import type { Command } from 'commander';
+import { action, CliError, printJson, printLine, style } from './output.js';
+
+interface ListenOptions {
+  server?: string;
+  token?: string;
+  conversation?: string[];
+  json?: boolean;
+}
+
+const CONVERSATION_EVENTS = ['message.sent', 'message.read', 'client-typing'];
+const USER_EVENTS = ['conversation.created', 'conversation.updated'];
+
+export function registerListen(program: Command): void {
+  program
+    .command('listen')
+    .description('print real-time events: your conversation list updates and, with --conversation, its messages')
+    .option('--server <url>', 'chatctl server URL (env CHATCTL_SERVER)', process.env.CHATCTL_SERVER ?? 'http://127.0.0.1:8000')
+    .option('--token <token>', 'bearer token (env CHATCTL_TOKEN)')
+    .option('--conversation <id...>', 'also subscribe to these conversations')
+    .option('--json', 'one JSON object per event (NDJSON)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ chatctl listen --token "$TOKEN" --conversation 1
+  $ CHATCTL_TOKEN=$TOKEN chatctl listen --json | jq .data.message`,
+    )
+    .action(
+      action(async (options: ListenOptions) => {
+        const token = options.token ?? process.env.CHATCTL_TOKEN;
+        if (!token) throw new CliError('a token is needed: pass --token or set CHATCTL_TOKEN (chatctl token create --email …).');
+        for (const id of options.conversation ?? []) {
+          if (!/^[1-9]\d{0,15}$/.test(id)) throw new CliError(`--conversation "${id}" is not a conversation id.`);
+        }
+        const { ChatApi, ApiError } = await import('../client/api.js');
+        const { connectRealtime } = await import('../client/realtime.js');
+        const api = new ChatApi(options.server ?? 'http://127.0.0.1:8000', token);
+        let me;
+        let settings;
+        try {
+          me = await api.me();
+          settings = await api.realtime();
+        } catch (error) {
+          if (error instanceof ApiError) throw new CliError(error.status === 401 ? 'the token was refused (401); create a new one with chatctl token create.' : error.message);
+          throw error;
+        }
+        let client;
+        try {
+          client = connectRealtime(settings, token);
+        } catch (error) {
+          throw new CliError(`${(error as Error).message}.`);
+        }
+        const status = (text: string) => process.stderr.write(`${style.dim(text)}\n`);
+        const print = (channel: string, event: string, data: unknown) => {
+          if (options.json) printJson({ at: new Date().toISOString(), channel, event, data });
+          else printLine(`${style.dim(new Date().toLocaleTimeString())} ${style.cyan(channel)} ${style.bold(event)} ${JSON.stringify(data)}`);
+        };
+        client.connection.bind('state_change', ({ current }: { current: string }) => status(`connection: ${current}`));
+        const channels = [`private-user.${me.id}`, ...(options.conversation ?? []).map((id) => `private-conversation.${id}`)];
+        for (const name of channels) {
+          const channel = client.subscribe(name);
+          channel.bind('pusher:subscription_succeeded', () => status(`listening on ${name}`));
+          channel.bind('pusher:subscription_error', (error: { status?: number }) =>
+            status(`cannot listen on ${name}: ${error.status === 403 ? 'not a participant (403)' : JSON.stringify(error)}`),
+          );
+          for (const event of name.startsWith('private-user.') ? USER_EVENTS : CONVERSATION_EVENTS) {
+            channel.bind(event, (data: unknown) => print(name, event, data));
+          }
+        }
+        await new Promise<void>((resolve) => {
+          const stop = () => {
+            client.disconnect();
+            resolve();
+          };
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+      }),
+    );
+}

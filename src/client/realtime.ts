@@ -1,0 +1,26 @@
+// pusher-js configured from the server's /api/chat/realtime answer: clients never need Pusher settings.
+import PusherModule from 'pusher-js';
+import type { RealtimeSettings } from './api.js';
+
+// pusher-js's Node build exports the class itself; its typings declare a default export.
+const Pusher = PusherModule as unknown as typeof PusherModule.default;
+export type PusherClient = InstanceType<typeof Pusher>;
+
+export function connectRealtime(settings: RealtimeSettings, token: string): PusherClient {
+  if (!settings.enabled || !settings.key || !settings.ws_host) {
+    throw new Error(`the server's broadcasting driver is ${settings.driver}, so there is no real-time connection to make`);
+  }
+  return new Pusher(settings.key, {
+    cluster: settings.cluster,
+    wsHost: settings.ws_host,
+    wsPort: settings.ws_port ?? 80,
+    wssPort: settings.wss_port ?? 443,
+    forceTLS: settings.force_tls,
+    enabledTransports: settings.force_tls ? ['wss'] : ['ws'],
+    channelAuthorization: {
+      endpoint: settings.auth_endpoint,
+      transport: 'ajax',
+      headers: { Authorization: `Bearer ${token}` },
+    },
+  });
+}
