@@ -102,7 +102,7 @@ export function presentConversation(summary: ConversationSummary, ctx: PresentCo
     other_user: presentUser(summary.otherUser),
     latest_message: latest
       ? {
-          message: latest.body,
+          message: latest.body === '' && latest.type !== 'text' ? `${ctx.baseUrl}/api/chat/messages/${latest.id}/attachment` : latest.body,
           // Laravel stores whole seconds; compare from the truncated time as Carbon would.
           created_at: relativeTime(ctx.locale, new Date(isoSeconds(latest.createdAt)), ctx.now),
           id: latest.id,

@@ -16,6 +16,8 @@ import { claimUpload, isUploadedFile, type UploadedFile } from '../uploads.js';
 import { optionalEnum, optionalString, requiredInteger, validateBody, validationError } from '../validation.js';
 
 const MESSAGE_MAX = 5000;
+/** Raster formats recognised from their bytes: the only attachments served inline. */
+const INLINE_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 const MESSAGE_TYPES = ['text', 'image', 'file'] as const;
 
 const startBody = z.object({ user_id: requiredInteger() });
@@ -157,7 +159,7 @@ export async function chatRoutes(app: FastifyInstance, ctx: RouteContext): Promi
     if (!message || !message.attachment) throw new HttpError(404, translate(locale, 'not_found'));
     await participantsFor(message.conversationId, me.id);
     const { attachment } = message;
-    const inline = attachment.mime.startsWith('image/');
+    const inline = INLINE_IMAGE_TYPES.has(attachment.mime);
     reply
       .header('content-type', inline ? attachment.mime : 'application/octet-stream')
       .header('content-length', String(attachment.size))
@@ -204,6 +206,7 @@ export async function chatRoutes(app: FastifyInstance, ctx: RouteContext): Promi
     file: UploadedFile | undefined,
   ): { type: MessageType; attachment: Attachment | null } {
     if (!file) return { type: requested ?? 'text', attachment: null };
+    if (requested === 'text') throw validationError(locale, { type: [translate(locale, 'attachment_not_allowed')] });
     if (file.size === 0) throw validationError(locale, { file: [validationMessage(locale, 'file', 'file')] });
     const type: MessageType = requested === 'image' || requested === 'file' ? requested : file.imageMime ? 'image' : 'file';
     if (type === 'image' && !file.imageMime) {
@@ -214,7 +217,8 @@ export async function chatRoutes(app: FastifyInstance, ctx: RouteContext): Promi
       attachment: {
         storedName: file.storedName,
         originalName: file.originalName,
-        mime: file.imageMime ?? (file.declaredMime || 'application/octet-stream'),
+        // Only sniffed image types are trusted; a declared image/* (say an SVG with script) is just a file.
+        mime: file.imageMime ?? (/^[\w.+-]+\/[\w.+-]+$/.test(file.declaredMime) && !file.declaredMime.startsWith('image/') ? file.declaredMime : 'application/octet-stream'),
         size: file.size,
       },
     };
