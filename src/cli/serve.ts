@@ -58,8 +58,8 @@ Examples:
         if (options.json) {
           printJson({ url: server.url, port: server.port, driver: server.driver, ws_url: server.realtime.wsUrl, key: server.realtime.key, database: config.databasePath });
         } else {
-          printLine(`${style.green('chatctl ready')} on ${style.bold(server.url)}  (database ${config.databasePath}, broadcasting ${server.driver})`);
-          if (server.realtime.wsUrl) printLine(`  realtime: ${server.realtime.wsUrl}  key ${server.realtime.key}`);
+          const realtime = server.realtime.wsUrl ? `, realtime ${server.realtime.wsUrl} key ${server.realtime.key}` : '';
+          printLine(`${style.green('chatctl ready')} on ${style.bold(server.url)}  (broadcasting ${server.driver}${realtime}, database ${config.databasePath})`);
           const { stats } = server.store;
           if ((await stats.call(server.store)).users === 0) {
             printLine(`  next: create a user   chatctl user create --name Ann --email ann@example.com --password 'secret123'${options.db ? ` --db ${options.db}` : ''}`);

@@ -93,3 +93,29 @@ for (const locale of ['en', 'ar'] as const) {
     });
   });
 }
+
+describe('relative times in the list, as Laravel Carbon words them', () => {
+  let server: TestServer;
+  afterAll(() => server.stop());
+
+  it('APP_LOCALE=ar: a message from 5 minutes ago reads "منذ 5 دقائق", from 2 seconds ago "منذ ثانيتين"', async () => {
+    server = await startTestServer({ APP_LOCALE: 'ar' });
+    const ahmed = await registerUser(server, 'أحمد محمد');
+    const me = await registerUser(server, 'محمد');
+    const first = await sendTextIn(server, me, ahmed, 'مرحباً، كيف حالك؟');
+    // Age the stored message: the list derives its relative time from created_at.
+    const backdate = (id: number, ms: number) =>
+      server.store.db.prepare('UPDATE messages SET created_at = ? WHERE id = ?').run(new Date(Date.now() - ms).toISOString(), id);
+    backdate(first.id, 5 * 60_000 + 500);
+    let res = await api(server, 'GET', '/api/chat/conversations', { token: ahmed.token });
+    expect(res.body.data[0].latest_message).toMatchObject({ message: 'مرحباً، كيف حالك؟', created_at: 'منذ 5 دقائق' });
+    backdate(first.id, 2_000);
+    res = await api(server, 'GET', '/api/chat/conversations', { token: ahmed.token });
+    expect(res.body.data[0].latest_message.created_at).toBe('منذ ثانيتين');
+  });
+});
+
+async function sendTextIn(server: TestServer, from: TestUser, to: TestUser, text: string) {
+  const start = await api(server, 'POST', '/api/chat/conversations/start', { token: from.token, json: { user_id: to.id } });
+  return sendText(server, from, start.body.data.conversation_id, text);
+}

@@ -146,7 +146,9 @@ describe('chatctl serve configuration errors', () => {
   it('serve with no .env prints the ready line with the real port and stops cleanly on SIGTERM', async () => {
     const fresh = mkdtempSync(join(tmpdir(), 'chatctl-fresh-'));
     const serve = await startServe(['--port', '0'], { cwd: fresh });
-    expect(serve.readyLine).toMatch(/^chatctl ready on http:\/\/127\.0\.0\.1:\d+ {2}\(database .*database\/chat\.sqlite, broadcasting embedded\)$/);
+    expect(serve.readyLine).toMatch(
+      /^chatctl ready on http:\/\/127\.0\.0\.1:(\d+) {2}\(broadcasting embedded, realtime ws:\/\/127\.0\.0\.1:\1\/app\/([0-9a-f]{20}) key \2, database .*\/database\/chat\.sqlite\)$/,
+    );
     const health = await fetch(`${serve.url}/health`);
     expect(health.status).toBe(200);
     expect(await serve.stop('SIGTERM')).toBe(0);
