@@ -3,7 +3,7 @@ import PusherModule from 'pusher-js';
 import type { RealtimeSettings } from './api.js';
 
 // pusher-js's Node build exports the class itself; its typings declare a default export.
-const Pusher = PusherModule as unknown as typeof PusherModule.default;
+export const Pusher = PusherModule as unknown as typeof PusherModule.default;
 export type PusherClient = InstanceType<typeof Pusher>;
 
 export function connectRealtime(settings: RealtimeSettings, token: string): PusherClient {

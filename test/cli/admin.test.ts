@@ -66,7 +66,7 @@ describe('chatctl admin commands', () => {
 
       const me = await fetch(`${serve.url}/api/user`, { headers: { authorization: `Bearer ${token}` } });
       expect(me.status).toBe(200);
-      expect((await me.json()).data).toMatchObject({ id: 1, name: 'Ann', email: 'ann@example.com' });
+      expect(((await me.json()) as { data: unknown }).data).toMatchObject({ id: 1, name: 'Ann', email: 'ann@example.com' });
 
       const list = await runCli(['token', 'list', '--db', db, '--json']);
       const tokens = JSON.parse(list.stdout) as Array<{ id: number; name: string; last_used_at: string | null }>;
@@ -123,7 +123,7 @@ describe('chatctl serve configuration errors', () => {
     expect(fromFile.stderr).toBe('chatctl: APP_LOCALE must be one of: en, ar.\n');
     const serve = await startServe(['--port', '0', '--db', join(dir, 'env.sqlite')], { cwd: dir, env: { APP_LOCALE: 'ar' } });
     const res = await fetch(`${serve.url}/api/nope`);
-    expect((await res.json()).message).toBe('غير متوفر');
+    expect(((await res.json()) as { message: string }).message).toBe('غير متوفر');
     expect(await serve.stop('SIGINT')).toBe(0);
     rmSync(join(dir, '.env'));
   });

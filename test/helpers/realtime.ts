@@ -1,6 +1,6 @@
 // Real pusher-js clients configured the way a chatctl client would: from GET /api/chat/realtime.
-import Pusher from 'pusher-js';
 import type { Channel } from 'pusher-js';
+import { Pusher, type PusherClient } from '../../src/client/realtime.js';
 import { api } from './server.js';
 
 export interface RealtimeConfig {
@@ -18,7 +18,7 @@ export async function realtimeConfig(server: { url: string }): Promise<RealtimeC
 }
 
 /** A pusher-js client that authorizes private channels with a bearer token. */
-export function pusherClient(config: RealtimeConfig, token: string, overrides: { authEndpoint?: string; wsPort?: number; wsHost?: string } = {}): Pusher {
+export function pusherClient(config: RealtimeConfig, token: string, overrides: { authEndpoint?: string; wsPort?: number; wsHost?: string } = {}): PusherClient {
   return new Pusher(config.key, {
     cluster: config.cluster,
     wsHost: overrides.wsHost ?? config.ws_host,
@@ -34,7 +34,7 @@ export function pusherClient(config: RealtimeConfig, token: string, overrides: {
   });
 }
 
-export function connected(client: Pusher): Promise<string> {
+export function connected(client: PusherClient): Promise<string> {
   return new Promise((resolve, reject) => {
     if (client.connection.state === 'connected') return resolve(client.connection.socket_id);
     const timer = setTimeout(() => reject(new Error(`not connected: ${client.connection.state}`)), 5000);
@@ -46,7 +46,7 @@ export function connected(client: Pusher): Promise<string> {
 }
 
 /** Subscribes and resolves on success, rejects with the subscription error's payload. */
-export function subscribed(client: Pusher, channelName: string): Promise<Channel> {
+export function subscribed(client: PusherClient, channelName: string): Promise<Channel> {
   return new Promise((resolve, reject) => {
     const channel = client.subscribe(channelName);
     const timer = setTimeout(() => reject(new Error(`subscription to ${channelName} timed out`)), 5000);

@@ -1,7 +1,7 @@
 // Real pusher-js against `serve` on port 0: authorizes through /broadcasting/auth with a bearer
 // token, receives the seed's message.sent payload, message.read, user-channel list updates.
 import { readFileSync } from 'node:fs';
-import type Pusher from 'pusher-js';
+import type { PusherClient as Pusher } from '../../src/client/realtime.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, registerUser, sendText, startConversation, startTestServer, type TestServer, type TestUser } from '../helpers/server.js';
 import { collect, connected, pusherClient, realtimeConfig, sleep, subscribed, waitFor, type RealtimeConfig } from '../helpers/realtime.js';

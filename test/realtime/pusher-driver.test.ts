@@ -3,7 +3,7 @@
 // fails or delays the send.
 import { createServer } from 'node:net';
 import Pusher from 'pusher';
-import type PusherClient from 'pusher-js';
+import type { PusherClient } from '../../src/client/realtime.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, registerUser, sendText, startConversation, startTestServer, type TestServer, type TestUser } from '../helpers/server.js';
 import { collect, pusherClient, realtimeConfig, subscribed, waitFor } from '../helpers/realtime.js';
