@@ -180,15 +180,8 @@ function rangeLimit(start: number, end: number, adj: number, a: number, b: numbe
   return [a, b];
 }
 
-interface Fields {
-  y: number;
-  m: number;
-  d: number;
-  h: number;
-  i: number;
-  s: number;
-  us: number;
-}
+/** A calendar date-time broken into the same fields the interval uses. */
+type Fields = Omit<PhpDateInterval, 'days' | 'invert'>;
 
 function utcFields(date: Date): Fields {
   return {
