@@ -1,13 +1,16 @@
 // npm run bench: measured figures for chatctl on this machine, printed and saved to bench/results/.
 //   1. send → receive latency over loopback (HTTP POST → pusher-js message.sent), sequential sends
 //   2. send throughput with concurrent senders
-//   3. history paging and unread counts on a large conversation table
-// Usage: node bench/run.js [--messages 500] [--rows 1000000] [--json]
+//   3. fan-out of one trigger to many WebSocket subscribers
+//   4. history paging and unread counts on a large conversation table
+// Usage: node bench/run.js [--messages 500] [--sockets 1000] [--rows 1000000] [--json]
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import PusherServer from 'pusher';
 import Pusher from 'pusher-js';
+import WebSocket from 'ws';
 import { loadConfig } from '../dist/config/env.js';
 import { startServer } from '../dist/server/runtime.js';
 
@@ -18,6 +21,7 @@ const option = (name, fallback) => {
 };
 const MESSAGES = option('messages', 500);
 const ROWS = option('rows', 1_000_000);
+const SOCKETS = option('sockets', 1000);
 const asJson = args.includes('--json');
 const say = (text) => (asJson ? process.stderr : process.stdout).write(`${text}\n`);
 
@@ -45,7 +49,7 @@ async function register(url, name) {
 }
 
 async function latencyBench(dir) {
-  const config = loadConfig({ cwd: dir, env: { DB_DATABASE: join(dir, 'latency.sqlite') }, overrides: { host: '127.0.0.1', port: 0 } });
+  const config = loadConfig({ cwd: dir, env: { DB_DATABASE: join(dir, 'latency.sqlite'), DB_SYNCHRONOUS: process.env.DB_SYNCHRONOUS ?? 'FULL' }, overrides: { host: '127.0.0.1', port: 0 } });
   const server = await startServer(config);
   try {
     const ann = await register(server.url, 'Ann');
@@ -171,15 +175,62 @@ async function scaleBench(dir) {
   }
 }
 
+/** One HTTP-API trigger fanned out to many WebSocket subscribers of one channel (raw ws clients). */
+async function fanoutBench(dir) {
+  const config = loadConfig({ cwd: dir, env: { DB_DATABASE: join(dir, 'fanout.sqlite') }, overrides: { host: '127.0.0.1', port: 0 } });
+  const server = await startServer(config);
+  const sockets = [];
+  try {
+    const rssBefore = process.memoryUsage().rss;
+    const arrivals = [];
+    let expected = '';
+    for (let i = 0; i < SOCKETS; i++) {
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/app/${server.realtime.key}?protocol=7&client=bench&version=1`);
+      sockets.push(ws);
+      await new Promise((resolve, reject) => {
+        ws.once('error', reject);
+        ws.on('message', (raw) => {
+          const frame = JSON.parse(String(raw));
+          if (frame.event === 'pusher:connection_established') ws.send(JSON.stringify({ event: 'pusher:subscribe', data: { channel: 'fanout' } }));
+          else if (frame.event === 'pusher_internal:subscription_succeeded') resolve();
+          else if (frame.event === 'tick' && frame.data === expected) arrivals.push(performance.now());
+        });
+      });
+    }
+    const rssPerSocket = (process.memoryUsage().rss - rssBefore) / SOCKETS;
+    const app = JSON.parse((await import('node:fs')).readFileSync(join(dir, 'pusher-app.json'), 'utf8'));
+    const sdk = new PusherServer({ appId: app.id, key: app.key, secret: app.secret, host: '127.0.0.1', port: String(server.port), useTLS: false });
+    const lastArrival = [];
+    const everyArrival = [];
+    for (let round = 0; round < 20; round++) {
+      arrivals.length = 0;
+      expected = `{"round":${round}}`;
+      const t0 = performance.now();
+      await sdk.trigger('fanout', 'tick', { round });
+      while (arrivals.length < SOCKETS) await new Promise((r) => setImmediate(r));
+      lastArrival.push(arrivals[arrivals.length - 1] - t0);
+      for (const t of arrivals) everyArrival.push(t - t0);
+    }
+    return { sockets: SOCKETS, rounds: 20, every_socket_ms: percentiles(everyArrival), last_socket_ms: percentiles(lastArrival), rss_kib_per_socket_both_ends: Math.round(rssPerSocket / 1024) };
+  } finally {
+    for (const ws of sockets) ws.terminate();
+    await server.close();
+  }
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'chatctl-bench-'));
 try {
   say(`chatctl bench — node ${process.version}, ${MESSAGES} sequential sends, ${ROWS.toLocaleString('en')} rows for paging`);
-  say('1/2 send → receive latency (HTTP POST to pusher-js message.sent, loopback)…');
+  say('1/3 send → receive latency (HTTP POST to pusher-js message.sent, loopback)…');
   const latency = await latencyBench(dir);
   say(`    HTTP send        p50 ${latency.http_send_ms.p50} ms  p95 ${latency.http_send_ms.p95} ms  p99 ${latency.http_send_ms.p99} ms  max ${latency.http_send_ms.max} ms`);
   say(`    send → receive   p50 ${latency.send_to_receive_ms.p50} ms  p95 ${latency.send_to_receive_ms.p95} ms  p99 ${latency.send_to_receive_ms.p99} ms  max ${latency.send_to_receive_ms.max} ms`);
   say(`    throughput       ${latency.throughput.per_second} messages/s (${latency.throughput.concurrency} concurrent senders, synchronous=${latency.synchronous})`);
-  say(`2/2 paging and unread counts with ${ROWS.toLocaleString('en')} messages…`);
+  say(`2/3 fan-out: one HTTP-API trigger to ${SOCKETS} WebSocket subscribers, 20 rounds…`);
+  const fanout = await fanoutBench(dir);
+  say(`    every socket     p50 ${fanout.every_socket_ms.p50} ms  p95 ${fanout.every_socket_ms.p95} ms`);
+  say(`    last socket      p50 ${fanout.last_socket_ms.p50} ms  max ${fanout.last_socket_ms.max} ms   (~${fanout.rss_kib_per_socket_both_ends} KiB RSS per socket, client and server in one process)`);
+  say(`3/3 paging and unread counts with ${ROWS.toLocaleString('en')} messages…`);
   const scale = await scaleBench(dir);
   say(`    loaded in ${scale.load_seconds} s`);
   say(`    GET newest page  p50 ${scale.get_newest_page_ms.p50} ms  p95 ${scale.get_newest_page_ms.p95} ms`);
@@ -187,7 +238,7 @@ try {
   say(`    GET after_id     p50 ${scale.get_after_id_page_ms.p50} ms  p95 ${scale.get_after_id_page_ms.p95} ms`);
   say(`    conversation list (51 rows, ${scale.unread_backlog_counted.toLocaleString('en')} unread in one) p50 ${scale.list_conversations_store_ms.p50} ms  p95 ${scale.list_conversations_store_ms.p95} ms`);
   say(`    unread count plan: ${scale.unread_count_plan}`);
-  const results = { date: new Date().toISOString(), node: process.version, latency, scale };
+  const results = { date: new Date().toISOString(), node: process.version, latency, fanout, scale };
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   writeFileSync(new URL('./results/latest.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
   if (asJson) process.stdout.write(`${JSON.stringify(results)}\n`);
