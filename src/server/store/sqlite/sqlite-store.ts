@@ -16,11 +16,13 @@ import type {
   UserWithPassword,
 } from '../types.js';
 import { EmailTakenError } from '../types.js';
+import type { Statement } from 'better-sqlite3';
 import { openDatabase, type OpenOptions, type SqliteDatabase } from './open.js';
 import { toMessage, toToken, toUser, type MessageRow, type TokenRow, type UserRow } from './rows.js';
 
 const IDEMPOTENCY_TTL_MS = 48 * 60 * 60 * 1000; // keys are promised for 24 h; keep twice that
 const PRUNE_EVERY_INSERTS = 500;
+const LAST_USED_RESOLUTION_MS = 60_000;
 
 const MESSAGE_COLUMNS = `
   m.id, m.conversation_id, m.sender_id, m.type, m.body, m.attachment, m.created_at,
@@ -90,6 +92,18 @@ export class SqliteStore implements ChatStore {
     this.now = options.now ?? (() => new Date());
   }
 
+  private readonly statements = new Map<string, Statement>();
+
+  /** Prepared once, reused: preparing is a measurable part of a short query's cost. */
+  private sql(source: string): Statement {
+    let statement = this.statements.get(source);
+    if (!statement) {
+      statement = this.db.prepare(source);
+      this.statements.set(source, statement);
+    }
+    return statement;
+  }
+
   private timestamp(): string {
     return this.now().toISOString();
   }
@@ -99,8 +113,8 @@ export class SqliteStore implements ChatStore {
   async createUser(input: { name: string; email: string; passwordHash: string; avatar?: string | null }): Promise<User> {
     const now = this.timestamp();
     try {
-      const row = this.db
-        .prepare(
+      const row = this
+        .sql(
           `INSERT INTO users (name, email, password_hash, avatar, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
         )
@@ -113,20 +127,20 @@ export class SqliteStore implements ChatStore {
   }
 
   async findUserById(id: number): Promise<User | null> {
-    const row = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+    const row = this.sql('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
     return row ? toUser(row) : null;
   }
 
   async findUserByEmail(email: string): Promise<UserWithPassword | null> {
-    const row = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email) as UserRow | undefined;
+    const row = this.sql('SELECT * FROM users WHERE email = ?').get(email) as UserRow | undefined;
     return row ? { ...toUser(row), passwordHash: row.password_hash } : null;
   }
 
   async listUsers(options: { search?: string; excludeUserId?: number; limit: number }): Promise<User[]> {
     const search = options.search?.trim();
     const pattern = search ? `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-    const rows = this.db
-      .prepare(
+    const rows = this
+      .sql(
         `SELECT * FROM users
           WHERE (@exclude IS NULL OR id != @exclude)
             AND (@pattern IS NULL OR name LIKE @pattern ESCAPE '\\' OR email LIKE @pattern ESCAPE '\\')
@@ -141,8 +155,8 @@ export class SqliteStore implements ChatStore {
 
   async createToken(userId: number, name: string): Promise<{ token: AccessToken; plainText: string }> {
     const secret = randomBytes(30).toString('base64url').slice(0, 40);
-    const row = this.db
-      .prepare(
+    const row = this
+      .sql(
         `INSERT INTO personal_access_tokens (user_id, name, token_hash, created_at)
          VALUES (?, ?, ?, ?) RETURNING *`,
       )
@@ -158,9 +172,9 @@ export class SqliteStore implements ChatStore {
       const id = Number(plainText.slice(0, separator));
       secret = plainText.slice(separator + 1);
       if (!Number.isSafeInteger(id)) return null;
-      row = this.db.prepare('SELECT * FROM personal_access_tokens WHERE id = ?').get(id) as TokenRow | undefined;
+      row = this.sql('SELECT * FROM personal_access_tokens WHERE id = ?').get(id) as TokenRow | undefined;
     } else {
-      row = this.db.prepare('SELECT * FROM personal_access_tokens WHERE token_hash = ?').get(sha256(secret)) as
+      row = this.sql('SELECT * FROM personal_access_tokens WHERE token_hash = ?').get(sha256(secret)) as
         | TokenRow
         | undefined;
     }
@@ -168,23 +182,28 @@ export class SqliteStore implements ChatStore {
     const expected = Buffer.from(row.token_hash, 'hex');
     const actual = Buffer.from(sha256(secret), 'hex');
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
-    const user = this.db.prepare('SELECT * FROM users WHERE id = ?').get(row.user_id) as UserRow | undefined;
+    const user = this.sql('SELECT * FROM users WHERE id = ?').get(row.user_id) as UserRow | undefined;
     if (!user) return null;
-    const now = this.timestamp();
-    this.db.prepare('UPDATE personal_access_tokens SET last_used_at = ? WHERE id = ?').run(now, row.id);
-    return { token: toToken({ ...row, last_used_at: now }), user: toUser(user) };
+    // Sanctum writes last_used_at on every request; once a minute is enough and keeps reads read-only.
+    const now = this.now();
+    let lastUsedAt = row.last_used_at;
+    if (!lastUsedAt || now.getTime() - Date.parse(lastUsedAt) >= LAST_USED_RESOLUTION_MS) {
+      lastUsedAt = now.toISOString();
+      this.sql('UPDATE personal_access_tokens SET last_used_at = ? WHERE id = ?').run(lastUsedAt, row.id);
+    }
+    return { token: toToken({ ...row, last_used_at: lastUsedAt }), user: toUser(user) };
   }
 
   async listTokens(userId?: number): Promise<AccessToken[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM personal_access_tokens WHERE (@userId IS NULL OR user_id = @userId) ORDER BY id')
+    const rows = this
+      .sql('SELECT * FROM personal_access_tokens WHERE (@userId IS NULL OR user_id = @userId) ORDER BY id')
       .all({ userId: userId ?? null }) as TokenRow[];
     return rows.map(toToken);
   }
 
   async revokeToken(tokenId: number): Promise<boolean> {
-    const result = this.db
-      .prepare('UPDATE personal_access_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
+    const result = this
+      .sql('UPDATE personal_access_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
       .run(this.timestamp(), tokenId);
     return result.changes > 0;
   }
@@ -194,17 +213,17 @@ export class SqliteStore implements ChatStore {
   async findOrCreateConversation(userId: number, otherUserId: number): Promise<{ conversationId: number; created: boolean }> {
     const [low, high] = userId < otherUserId ? [userId, otherUserId] : [otherUserId, userId];
     return this.db.transaction(() => {
-      const existing = this.db
-        .prepare('SELECT id FROM conversations WHERE user_low_id = ? AND user_high_id = ?')
+      const existing = this
+        .sql('SELECT id FROM conversations WHERE user_low_id = ? AND user_high_id = ?')
         .get(low, high) as { id: number } | undefined;
       if (existing) return { conversationId: existing.id, created: false };
       const now = this.timestamp();
-      const { id } = this.db
-        .prepare(
+      const { id } = this
+        .sql(
           'INSERT INTO conversations (user_low_id, user_high_id, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id',
         )
         .get(low, high, now, now) as { id: number };
-      const addParticipant = this.db.prepare('INSERT INTO participants (conversation_id, user_id) VALUES (?, ?)');
+      const addParticipant = this.sql('INSERT INTO participants (conversation_id, user_id) VALUES (?, ?)');
       addParticipant.run(id, low);
       addParticipant.run(id, high);
       return { conversationId: id, created: true };
@@ -212,22 +231,22 @@ export class SqliteStore implements ChatStore {
   }
 
   async listConversations(userId: number): Promise<ConversationSummary[]> {
-    const rows = this.db
-      .prepare(`${SUMMARY_SELECT} ORDER BY c.updated_at DESC, c.last_message_id DESC, c.id DESC`)
+    const rows = this
+      .sql(`${SUMMARY_SELECT} ORDER BY c.updated_at DESC, c.last_message_id DESC, c.id DESC`)
       .all({ userId }) as SummaryRow[];
     return rows.map(toSummary);
   }
 
   async getConversationSummary(conversationId: number, userId: number): Promise<ConversationSummary | null> {
-    const row = this.db.prepare(`${SUMMARY_SELECT} AND c.id = @conversationId`).get({ userId, conversationId }) as
+    const row = this.sql(`${SUMMARY_SELECT} AND c.id = @conversationId`).get({ userId, conversationId }) as
       | SummaryRow
       | undefined;
     return row ? toSummary(row) : null;
   }
 
   async getParticipants(conversationId: number): Promise<Participant[] | null> {
-    const rows = this.db
-      .prepare(
+    const rows = this
+      .sql(
         `SELECT user_id, last_read_message_id, last_read_at FROM participants WHERE conversation_id = ? ORDER BY user_id`,
       )
       .all(conversationId) as { user_id: number; last_read_message_id: number; last_read_at: string | null }[];
@@ -250,8 +269,8 @@ export class SqliteStore implements ChatStore {
         }
       }
       const now = this.timestamp();
-      const { id } = this.db
-        .prepare(
+      const { id } = this
+        .sql(
           `INSERT INTO messages (conversation_id, sender_id, type, body, attachment, created_at)
            VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
         )
@@ -263,14 +282,14 @@ export class SqliteStore implements ChatStore {
           input.attachment ? JSON.stringify(input.attachment) : null,
           now,
         ) as { id: number };
-      this.db.prepare('UPDATE conversations SET last_message_id = ?, updated_at = ? WHERE id = ?').run(
+      this.sql('UPDATE conversations SET last_message_id = ?, updated_at = ? WHERE id = ?').run(
         id,
         now,
         input.conversationId,
       );
       // The sender has, by definition, read everything up to their own message.
-      this.db
-        .prepare(
+      this
+        .sql(
           'UPDATE participants SET last_read_message_id = ?, last_read_at = ? WHERE conversation_id = ? AND user_id = ?',
         )
         .run(id, now, input.conversationId, input.senderId);
@@ -288,12 +307,12 @@ export class SqliteStore implements ChatStore {
   pruneIdempotencyKeys(): number {
     this.insertsSincePrune = 0;
     const cutoff = new Date(this.now().getTime() - IDEMPOTENCY_TTL_MS).toISOString();
-    return this.db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?').run(cutoff).changes;
+    return this.sql('DELETE FROM idempotency_keys WHERE created_at < ?').run(cutoff).changes;
   }
 
   private selectMessage(id: number): StoredMessage | null {
-    const row = this.db
-      .prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users s ON s.id = m.sender_id WHERE m.id = ?`)
+    const row = this
+      .sql(`SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users s ON s.id = m.sender_id WHERE m.id = ?`)
       .get(id) as MessageRow | undefined;
     return row ? toMessage(row) : null;
   }
@@ -306,12 +325,12 @@ export class SqliteStore implements ChatStore {
     const base = `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users s ON s.id = m.sender_id WHERE m.conversation_id = @conversationId`;
     let rows: MessageRow[];
     if (page.afterId !== undefined) {
-      rows = this.db
-        .prepare(`${base} AND m.id > @afterId ORDER BY m.id ASC LIMIT @limit`)
+      rows = this
+        .sql(`${base} AND m.id > @afterId ORDER BY m.id ASC LIMIT @limit`)
         .all({ conversationId, afterId: page.afterId, limit: page.limit }) as MessageRow[];
     } else {
-      rows = this.db
-        .prepare(`${base} AND (@beforeId IS NULL OR m.id < @beforeId) ORDER BY m.id DESC LIMIT @limit`)
+      rows = this
+        .sql(`${base} AND (@beforeId IS NULL OR m.id < @beforeId) ORDER BY m.id DESC LIMIT @limit`)
         .all({ conversationId, beforeId: page.beforeId ?? null, limit: page.limit }) as MessageRow[];
       rows.reverse();
     }
@@ -321,8 +340,8 @@ export class SqliteStore implements ChatStore {
   async markRead(conversationId: number, userId: number): Promise<ReadResult> {
     const now = this.timestamp();
     return this.db.transaction((): ReadResult => {
-      const changed = this.db
-        .prepare(
+      const changed = this
+        .sql(
           `UPDATE participants
               SET last_read_message_id = (SELECT COALESCE(last_message_id, 0) FROM conversations WHERE id = @conversationId),
                   last_read_at = @now
@@ -330,8 +349,8 @@ export class SqliteStore implements ChatStore {
               AND last_read_message_id < (SELECT COALESCE(last_message_id, 0) FROM conversations WHERE id = @conversationId)`,
         )
         .run({ conversationId, userId, now }).changes;
-      const row = this.db
-        .prepare('SELECT last_read_message_id, last_read_at FROM participants WHERE conversation_id = ? AND user_id = ?')
+      const row = this
+        .sql('SELECT last_read_message_id, last_read_at FROM participants WHERE conversation_id = ? AND user_id = ?')
         .get(conversationId, userId) as { last_read_message_id: number; last_read_at: string | null } | undefined;
       return {
         changed: changed > 0,
@@ -342,8 +361,8 @@ export class SqliteStore implements ChatStore {
   }
 
   async unreadCount(conversationId: number, userId: number): Promise<number> {
-    const row = this.db
-      .prepare(
+    const row = this
+      .sql(
         `SELECT COUNT(*) AS n FROM messages x
            JOIN participants me ON me.conversation_id = x.conversation_id AND me.user_id = @userId
            JOIN participants other ON other.conversation_id = x.conversation_id AND other.user_id != @userId
@@ -354,7 +373,7 @@ export class SqliteStore implements ChatStore {
   }
 
   async stats(): Promise<{ users: number; conversations: number; messages: number }> {
-    const count = (table: string) => (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    const count = (table: string) => (this.sql(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
     return { users: count('users'), conversations: count('conversations'), messages: count('messages') };
   }
 
