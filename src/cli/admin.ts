@@ -29,7 +29,10 @@ function common(command: Command): Command {
 }
 
 export function registerAdmin(program: Command): void {
-  const user = program.command('user').description('manage user accounts in the database (no server needed)');
+  const user = program
+    .command('user')
+    .description('manage user accounts in the database (no server needed)')
+    .addHelpText('after', `\nExamples:\n  $ chatctl user create --name Ann --email ann@example.com --password 'secret123'\n  $ chatctl user list --search ann --json`);
 
   common(user.command('create'))
     .description('create a user')
@@ -66,6 +69,7 @@ export function registerAdmin(program: Command): void {
     .description('list users')
     .option('--search <text>', 'only names or e-mails containing this text')
     .option('--json', 'print a JSON array')
+    .addHelpText('after', `\nExamples:\n  $ chatctl user list\n  $ chatctl user list --search ann --json --db ./database/chat.sqlite`)
     .action(
       action(async (options: CommonOptions & { search?: string; json?: boolean }) => {
         await withStore(options, async (store) => {
@@ -77,7 +81,10 @@ export function registerAdmin(program: Command): void {
       }),
     );
 
-  const token = program.command('token').description('manage personal access tokens (no server needed)');
+  const token = program
+    .command('token')
+    .description('manage personal access tokens (no server needed)')
+    .addHelpText('after', `\nExamples:\n  $ chatctl token create --email ann@example.com\n  $ chatctl token list --email ann@example.com\n  $ chatctl token revoke 3`);
 
   common(token.command('create'))
     .description('create a token for a user and print it (shown once)')
@@ -101,6 +108,7 @@ export function registerAdmin(program: Command): void {
     .description('list tokens (never their secrets)')
     .option('--email <email>', "only this user's tokens")
     .option('--json', 'print a JSON array')
+    .addHelpText('after', `\nExample:\n  $ chatctl token list --email ann@example.com`)
     .action(
       action(async (options: CommonOptions & { email?: string; json?: boolean }) => {
         await withStore(options, async (store) => {
@@ -123,6 +131,7 @@ export function registerAdmin(program: Command): void {
     .description('revoke a token by id (see token list)')
     .argument('<id>', 'token id')
     .option('--json', 'print {"id","revoked"} as JSON')
+    .addHelpText('after', `\nExample:\n  $ chatctl token list          # find the id\n  $ chatctl token revoke 3`)
     .action(
       action(async (id: string, options: CommonOptions & { json?: boolean }) => {
         if (!/^[1-9]\d{0,15}$/.test(id)) throw new CliError(`"${id}" is not a token id; token ids are positive integers (see chatctl token list).`);
