@@ -1,14 +1,15 @@
 // Builds the HTTP application from a store and a broadcaster. Tests and `serve` both use it.
+import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { join } from 'node:path';
 import type { AppConfig } from '../config/env.js';
 import type { Broadcaster } from './broadcasting/broadcaster.js';
 import { ChatEvents } from './broadcasting/chat-events.js';
 import { makeAuthenticate } from './http/authenticate.js';
 import type { RealtimeInfo, RouteContext } from './http/context.js';
-import { HttpError, installErrorHandling } from './http/errors.js';
+import { errorMessageFor, HttpError, installErrorHandling } from './http/errors.js';
 import { translate } from './http/i18n/index.js';
 import { authRoutes } from './http/routes/auth.js';
 import { broadcastingRoutes, publicBase } from './http/routes/broadcasting.js';
@@ -44,10 +45,24 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     forceCloseConnections: true,
     return503OnClosing: true,
+    // Errors fastify raises before routing (a URL that cannot be decoded) get the envelope too.
+    frameworkErrors: (_error, _request, rawReply) => {
+      const reply = rawReply as unknown as FastifyReply;
+      void reply.code(400).type('application/json; charset=utf-8').send({ status: false, message: errorMessageFor(locale, 400) });
+    },
     ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
   });
 
   installErrorHandling(app, locale);
+  // Laravel's default config/cors.php: any origin may call the API with a bearer token (no cookies),
+  // which is what Flutter web and browser laravel-echo clients need.
+  await app.register(cors, {
+    origin: '*',
+    methods: ['GET', 'HEAD', 'POST'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'X-Socket-ID', 'Idempotency-Key', 'X-Requested-With'],
+    exposedHeaders: ['Retry-After', 'Idempotent-Replayed'],
+    maxAge: 86_400,
+  });
   installJsonParser(app, locale);
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
   await app.register(multipart, {
