@@ -1,4 +1,5 @@
-// Runs the built chatctl binary as a child process (npm test builds dist/ first).
+// Runs the built chatctl binary as a child process (npm test builds dist/ first), the way a shell
+// does: through its shebang, not as `node bin/chatctl`, so the launcher itself is tested.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -13,7 +14,7 @@ export interface CliResult {
 /** Runs chatctl to completion with a clean environment (no stray PUSHER_* or DB_* from the host). */
 export function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHATCTL, ...args], {
+    const child = spawn(CHATCTL, args, {
       cwd: options.cwd,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
     });
@@ -44,7 +45,7 @@ export interface ServeProcess {
 /** Starts `chatctl serve` and resolves once it printed its ready line. */
 export function startServe(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<ServeProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHATCTL, 'serve', ...args], {
+    const child = spawn(CHATCTL, ['serve', ...args], {
       cwd: options.cwd,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
     });

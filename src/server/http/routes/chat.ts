@@ -11,7 +11,7 @@ import { ok, type RouteContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { translate, validationMessage } from '../i18n/index.js';
 import { parseId } from '../params.js';
-import { presentConversation, presentMessage, presentSentMessage } from '../presenters.js';
+import { isoSeconds, presentConversation, presentMessage, presentSentMessage } from '../presenters.js';
 import { claimUpload, isUploadedFile, type UploadedFile } from '../uploads.js';
 import { optionalEnum, optionalString, requiredInteger, validateBody, validationError } from '../validation.js';
 
@@ -105,7 +105,7 @@ export async function chatRoutes(app: FastifyInstance, ctx: RouteContext): Promi
       {
         conversation_id: conversationId,
         last_read_message_id: result.lastReadMessageId,
-        read_at: result.lastReadAt ? result.lastReadAt.replace(/\.\d+Z$/, 'Z') : null,
+        read_at: result.lastReadAt ? isoSeconds(result.lastReadAt) : null,
         unread_count: 0,
       },
       translate(locale, 'messages_marked_read'),
