@@ -72,7 +72,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         );
       }
       broadcaster = new PusherBroadcaster({ settings: { ...config.pusher, appId, key, secret }, log: (m) => log('warn', m) });
-      const scheme = config.pusher.scheme ?? (config.pusher.host ? 'http' : 'https');
+      const scheme = config.pusher.scheme ?? 'https'; // Laravel's default
       realtime = config.pusher.host
         ? { key, cluster: config.pusher.cluster ?? 'mt1', wsHost: config.pusher.host, wsPort: config.pusher.port ?? (scheme === 'https' ? 443 : 80), forceTLS: scheme === 'https' }
         : { key, cluster: config.pusher.cluster ?? 'mt1', wsHost: `ws-${config.pusher.cluster ?? 'mt1'}.pusher.com`, wsPort: 443, forceTLS: true };

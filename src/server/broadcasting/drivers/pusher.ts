@@ -23,7 +23,8 @@ export class PusherBroadcaster implements Broadcaster {
 
   constructor(private readonly options: PusherDriverOptions) {
     const { settings } = options;
-    const useTLS = settings.scheme ? settings.scheme === 'https' : !settings.host;
+    // Laravel's config/broadcasting.php defaults PUSHER_SCHEME to https (port 443).
+    const useTLS = (settings.scheme ?? 'https') === 'https';
     this.client = new Pusher({
       appId: settings.appId,
       key: settings.key,
