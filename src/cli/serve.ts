@@ -25,7 +25,7 @@ export function registerServe(program: Command, version: string): void {
     .option('--db <file>', 'SQLite database file (env DB_DATABASE, default ./database/chat.sqlite)')
     .option('--env-file <path>', 'read configuration from this file instead of ./.env')
     .option('--json', 'print the ready line as JSON')
-    .option('--verbose', 'log every broadcast and connection problem')
+    .option('--verbose', 'log every request, broadcast and connection problem to stderr')
     .addHelpText(
       'after',
       `
@@ -36,7 +36,9 @@ Examples:
   $ APP_LOCALE=ar chatctl serve                # Arabic API messages, as the original app`,
     )
     .action(
-      action(async (options: ServeOptions) => {
+      action(async (localOptions: ServeOptions, command: Command) => {
+        // --verbose also exists on the root program, which claims it wherever it appears.
+        const options: ServeOptions = { ...localOptions, verbose: Boolean(command.optsWithGlobals().verbose) };
         const config = await loadCommandConfig(options, {
           ...(options.host ? { host: options.host } : {}),
           ...(options.port !== undefined ? { port: parsePort(options.port) } : {}),
@@ -49,7 +51,11 @@ Examples:
         };
         let server;
         try {
-          server = await startServer(config, { log, version });
+          server = await startServer(config, {
+            log,
+            version,
+            accessLog: options.verbose ? (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`) : undefined,
+          });
         } catch (error) {
           if (error instanceof StartupError || error instanceof DatabaseOpenError) throw new CliError(error.message);
           throw error;

@@ -31,6 +31,8 @@ export interface BuildAppOptions {
   /** Lets the embedded Pusher server register its /apps/{id}/... HTTP API on the same port. */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
   logger?: FastifyServerOptions['logger'];
+  /** One line per request (method, path, status, time); never headers or bodies. */
+  accessLog?: (line: string) => void;
   serverFactory?: FastifyServerOptions['serverFactory'];
   now?: () => Date;
   version?: string;
@@ -71,6 +73,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     limits: { fileSize: config.maxUploadBytes, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 25, headerPairs: 100 },
   });
   installUploadCleanup(app);
+  if (options.accessLog) {
+    const write = options.accessLog;
+    app.addHook('onResponse', async (request, reply) => {
+      const path = request.url.split('?')[0] ?? request.url;
+      write(`${request.method} ${path} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`);
+    });
+  }
 
   const now = options.now ?? (() => new Date());
   const ctx: RouteContext = {

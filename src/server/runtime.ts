@@ -32,6 +32,7 @@ export interface RunningServer {
 export interface StartOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   version?: string;
+  accessLog?: (line: string) => void;
   /** Overrides for tests (short liveness timeouts and the like). */
   embedded?: Partial<ConstructorParameters<typeof EmbeddedPusherServer>[0]>;
 }
@@ -102,6 +103,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     },
     version: options.version,
     logger: false,
+    accessLog: options.accessLog,
   });
 
   try {

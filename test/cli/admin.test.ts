@@ -151,6 +151,15 @@ describe('chatctl serve configuration errors', () => {
     rmSync(fresh, { recursive: true, force: true });
   });
 
+  it('--verbose logs one line per request, without the token or the query string', async () => {
+    const serve = await startServe(['--port', '0', '--verbose', '--db', join(dir, 'verbose.sqlite')], { cwd: dir });
+    await fetch(`${serve.url}/api/user?token=leak-me`, { headers: { authorization: 'Bearer secret-token-value' } });
+    await expect.poll(() => serve.stderr(), { timeout: 3000 }).toMatch(/^\S+Z GET \/api\/user 401 \d+\.\dms$/m);
+    expect(serve.stderr()).not.toContain('secret-token-value');
+    expect(serve.stderr()).not.toContain('leak-me');
+    expect(await serve.stop()).toBe(0);
+  });
+
   it('--help loads neither the database nor Ink and shows examples', async () => {
     const res = await runCli(['serve', '--help']);
     expect(res.code).toBe(0);
