@@ -6,6 +6,7 @@ import { registerAdmin } from './admin.js';
 import { registerListen } from './listen.js';
 import { reportError } from './output.js';
 import { registerServe } from './serve.js';
+import { registerVerbs } from './verbs/index.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -23,12 +24,16 @@ Examples:
   $ chatctl serve                                   # API + realtime on http://127.0.0.1:8000
   $ chatctl user create --name Ann --email ann@example.com --password secret123
   $ chatctl token create --email ann@example.com    # prints a bearer token
+  $ chatctl login --email ann@example.com           # save server + token for the verbs below
+  $ ID=$(chatctl start bob@example.com) && chatctl send "$ID" "Hi Bob!"
   $ chatctl listen --token "$TOKEN" --conversation 1 # watch events arrive live
+  $ chatctl smoke --server http://127.0.0.1:8000    # end-to-end check for CI
   $ chatctl serve --help                            # options of one command`,
   );
 
 registerServe(program, pkg.version);
 registerAdmin(program);
+registerVerbs(program);
 registerListen(program);
 
 try {

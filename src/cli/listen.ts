@@ -1,6 +1,7 @@
 // `chatctl listen`: print real-time events as they arrive (a pusher-js listener for the terminal).
 import type { Command } from 'commander';
 import { action, CliError, printJson, printLine, style } from './output.js';
+import { clientOptions, requireToken, resolve } from './verbs/common.js';
 
 interface ListenOptions {
   server?: string;
@@ -13,13 +14,9 @@ const CONVERSATION_EVENTS = ['message.sent', 'message.read', 'client-typing'];
 const USER_EVENTS = ['conversation.created', 'conversation.updated'];
 
 export function registerListen(program: Command): void {
-  program
-    .command('listen')
+  clientOptions(program.command('listen'), 'one JSON object per event (NDJSON)')
     .description('print real-time events: your conversation list updates and, with --conversation, its messages')
-    .option('--server <url>', 'chatctl server URL (env CHATCTL_SERVER)', process.env.CHATCTL_SERVER ?? 'http://127.0.0.1:8000')
-    .option('--token <token>', 'bearer token (env CHATCTL_TOKEN)')
     .option('--conversation <id...>', 'also subscribe to these conversations')
-    .option('--json', 'one JSON object per event (NDJSON)')
     .addHelpText(
       'after',
       `
@@ -29,14 +26,15 @@ Examples:
     )
     .action(
       action(async (options: ListenOptions) => {
-        const token = options.token ?? process.env.CHATCTL_TOKEN;
-        if (!token) throw new CliError('a token is needed: pass --token or set CHATCTL_TOKEN (chatctl token create --email …).');
         for (const id of options.conversation ?? []) {
           if (!/^[1-9]\d{0,15}$/.test(id)) throw new CliError(`--conversation "${id}" is not a conversation id.`);
         }
         const { ChatApi, ApiError } = await import('../client/api.js');
         const { connectRealtime } = await import('../client/realtime.js');
-        const api = new ChatApi(options.server ?? 'http://127.0.0.1:8000', token);
+        const connection = await resolve(options);
+        const { server } = connection;
+        const token = requireToken(connection);
+        const api = new ChatApi(server, token);
         let me;
         let settings;
         try {

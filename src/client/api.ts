@@ -1,5 +1,5 @@
 // A typed client for the chatctl HTTP API (used by the scripting verbs, and later the TUI).
-import { request } from 'undici';
+import { FormData, request } from 'undici';
 
 export class ApiError extends Error {
   constructor(
@@ -30,6 +30,92 @@ export interface Account {
   avatar: string | null;
 }
 
+export interface LoginResult {
+  token: string;
+  token_type: string;
+  user: Account & { created_at: string; updated_at: string };
+}
+
+export interface PublicUser {
+  id: number;
+  name: string;
+  avatar: string | null;
+}
+
+export interface ConversationItem {
+  id: number;
+  other_user: PublicUser;
+  latest_message: {
+    message: string;
+    /** relative ("5 seconds ago"), as the seed */
+    created_at: string;
+    id: number;
+    sender_id: number;
+    type: MessageType;
+    sent_at: string;
+  } | null;
+  unread_count: number;
+  updated_at: string;
+}
+
+export type MessageType = 'text' | 'image' | 'file';
+
+export interface AttachmentInfo {
+  url: string;
+  name: string;
+  mime: string;
+  size: number;
+}
+
+export interface Message {
+  id: number;
+  conversation_id: number;
+  sender_id: number;
+  message: string;
+  type: MessageType;
+  is_read: boolean;
+  created_at: string;
+  sender: PublicUser;
+  attachment: AttachmentInfo | null;
+}
+
+export interface MarkReadResult {
+  conversation_id: number;
+  last_read_message_id: number;
+  read_at: string | null;
+  unread_count: number;
+}
+
+export interface HealthInfo {
+  status: string;
+  version: string;
+  database: string;
+  broadcasting: { driver: string; published: number; failures: number; last_error: string | null };
+}
+
+export interface PageOptions {
+  limit?: number;
+  beforeId?: number;
+  afterId?: number;
+}
+
+export interface SendOptions {
+  message?: string;
+  type?: MessageType;
+  /** a file on disk, sent as the multipart field `file` */
+  file?: { path: string; name: string; mime?: string };
+  idempotencyKey?: string;
+}
+
+/** A response with its status and headers, for callers that need more than `data`. */
+export interface ApiResponse<T> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  data: T;
+}
+
+type RequestBody = Record<string, unknown> | (() => Promise<FormData>);
+
 interface Envelope<T> {
   status: boolean;
   message?: string;
@@ -44,17 +130,26 @@ export class ChatApi {
   ) {}
 
   async call<T>(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<T> {
+    return (await this.send<T>(method, path, body, headers)).data;
+  }
+
+  /**
+   * One request. `body` is JSON, or a function building a multipart form (called per attempt,
+   * so a retried upload re-reads its file). Network failures are ApiError with status 0.
+   */
+  async send<T>(method: 'GET' | 'POST', path: string, body?: RequestBody, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+    const form = typeof body === 'function' ? await body() : undefined;
     let response;
     try {
       response = await request(`${this.baseUrl.replace(/\/+$/, '')}${path}`, {
         method,
         headers: {
           accept: 'application/json',
-          ...(body ? { 'content-type': 'application/json' } : {}),
+          ...(body && !form ? { 'content-type': 'application/json' } : {}),
           ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
           ...headers,
         },
-        body: body ? JSON.stringify(body) : undefined,
+        body: form ?? (body ? JSON.stringify(body) : undefined),
         headersTimeout: 10_000,
         bodyTimeout: 10_000,
       });
@@ -62,16 +157,82 @@ export class ChatApi {
       throw new ApiError(`Cannot reach ${this.baseUrl} (${(error as Error).message}); is chatctl serve running?`, 0);
     }
     const text = await response.body.text();
-    let parsed: Envelope<T>;
+    let parsed: Envelope<T> | null;
     try {
-      parsed = JSON.parse(text) as Envelope<T>;
+      parsed = JSON.parse(text) as Envelope<T> | null;
     } catch {
       throw new ApiError(`${this.baseUrl} answered ${response.statusCode} with something that is not JSON; is it a chatctl server?`, response.statusCode);
     }
-    if (response.statusCode >= 400 || parsed.status === false) {
-      throw new ApiError(parsed.message ?? `HTTP ${response.statusCode}`, response.statusCode, parsed.errors);
+    if (response.statusCode >= 400 || parsed?.status === false) {
+      throw new ApiError(parsed?.message ?? `HTTP ${response.statusCode}`, response.statusCode, parsed?.errors);
     }
-    return parsed.data as T;
+    return { status: response.statusCode, headers: response.headers, data: parsed?.data as T };
+  }
+
+  login(email: string, password: string, deviceName?: string): Promise<LoginResult> {
+    return this.call<LoginResult>('POST', '/api/login', { email, password, ...(deviceName ? { device_name: deviceName } : {}) });
+  }
+
+  register(input: { name: string; email: string; password: string; device_name?: string }): Promise<LoginResult> {
+    return this.call<LoginResult>('POST', '/api/register', input);
+  }
+
+  async logout(): Promise<void> {
+    await this.call<null>('POST', '/api/logout');
+  }
+
+  health(): Promise<HealthInfo> {
+    return this.call<HealthInfo>('GET', '/health');
+  }
+
+  searchUsers(search: string): Promise<PublicUser[]> {
+    return this.call<PublicUser[]>('GET', `/api/users?search=${encodeURIComponent(search)}`);
+  }
+
+  conversations(): Promise<ConversationItem[]> {
+    return this.call<ConversationItem[]>('GET', '/api/chat/conversations');
+  }
+
+  /** Starts (or finds) the conversation with a user; `created` is false when it already existed. */
+  async startConversation(userId: number): Promise<{ conversation_id: number; created: boolean }> {
+    const response = await this.send<{ conversation_id: number }>('POST', '/api/chat/conversations/start', { user_id: userId });
+    return { conversation_id: response.data.conversation_id, created: response.status === 201 };
+  }
+
+  /** A page of history, oldest first. Reading marks the other side's messages read. */
+  messages(conversationId: number, page: PageOptions = {}): Promise<Message[]> {
+    const query = new URLSearchParams();
+    if (page.limit !== undefined) query.set('limit', String(page.limit));
+    if (page.beforeId !== undefined) query.set('before_id', String(page.beforeId));
+    if (page.afterId !== undefined) query.set('after_id', String(page.afterId));
+    const qs = query.toString();
+    return this.call<Message[]>('GET', `/api/chat/conversations/${conversationId}/messages${qs ? `?${qs}` : ''}`);
+  }
+
+  /** Sends a message (multipart when a file is given); `replayed` when the Idempotency-Key was seen before. */
+  async sendMessage(conversationId: number, options: SendOptions): Promise<{ message: Message; replayed: boolean }> {
+    const path = `/api/chat/conversations/${conversationId}/messages`;
+    const headers: Record<string, string> = options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {};
+    const { file } = options;
+    let body: RequestBody;
+    if (file) {
+      body = async () => {
+        const { openAsBlob } = await import('node:fs');
+        const form = new FormData();
+        if (options.type) form.append('type', options.type);
+        if (options.message !== undefined) form.append('message', options.message);
+        form.append('file', await openAsBlob(file.path, file.mime ? { type: file.mime } : {}), file.name);
+        return form;
+      };
+    } else {
+      body = { message: options.message ?? '', type: options.type ?? 'text' };
+    }
+    const response = await this.send<Message>('POST', path, body, headers);
+    return { message: response.data, replayed: response.headers['idempotent-replayed'] === 'true' };
+  }
+
+  markRead(conversationId: number): Promise<MarkReadResult> {
+    return this.call<MarkReadResult>('POST', `/api/chat/conversations/${conversationId}/read`);
   }
 
   me(): Promise<Account> {

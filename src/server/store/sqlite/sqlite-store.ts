@@ -136,6 +136,7 @@ export class SqliteStore implements ChatStore {
     return row ? { ...toUser(row), passwordHash: row.password_hash } : null;
   }
 
+  /** Names match by substring; e-mails only exactly, so nobody can harvest addresses by probing. */
   async listUsers(options: { search?: string; excludeUserId?: number; limit: number }): Promise<User[]> {
     const search = options.search?.trim();
     const pattern = search ? `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
@@ -143,11 +144,11 @@ export class SqliteStore implements ChatStore {
       .sql(
         `SELECT * FROM users
           WHERE (@exclude IS NULL OR id != @exclude)
-            AND (@pattern IS NULL OR name LIKE @pattern ESCAPE '\\' OR email LIKE @pattern ESCAPE '\\')
+            AND (@pattern IS NULL OR name LIKE @pattern ESCAPE '\\' OR email = @search)
           ORDER BY name COLLATE NOCASE, id
           LIMIT @limit`,
       )
-      .all({ exclude: options.excludeUserId ?? null, pattern, limit: options.limit }) as UserRow[];
+      .all({ exclude: options.excludeUserId ?? null, pattern, search: search ?? null, limit: options.limit }) as UserRow[];
     return rows.map(toUser);
   }
 

@@ -1,0 +1,118 @@
+// What the scripting verbs share: the --server/--token/--json options, resolving them (flag, env,
+// profile), turning API failures into one sentence, and id parsing. Light to import: the client
+// modules load inside the functions, so `chatctl --help` stays fast.
+import type { Command } from 'commander';
+import type { ApiError, ChatApi } from '../../client/api.js';
+import type { Connection } from '../../client/profile.js';
+import { CliError } from '../output.js';
+
+export interface ClientOptions {
+  server?: string;
+  token?: string;
+  json?: boolean;
+}
+
+export const NO_TOKEN = 'no token: run chatctl login or pass --token.';
+export const TOKEN_REFUSED = 'the server refused the token (401): run chatctl login again or pass a valid --token.';
+
+export function serverOption(command: Command): Command {
+  return command.option('--server <url>', 'chatctl server URL (env CHATCTL_SERVER, else the one you logged in to, else http://127.0.0.1:8000)');
+}
+
+/** --server, --token and optionally --json. */
+export function clientOptions(command: Command, json?: string): Command {
+  serverOption(command).option('--token <token>', 'bearer token (env CHATCTL_TOKEN, else the one saved by chatctl login)');
+  return json ? command.option('--json', json) : command;
+}
+
+export function checkServerUrl(server: string): string {
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    throw new CliError(`"${server}" is not a server URL; use something like http://127.0.0.1:8000.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new CliError(`"${server}" is not a server URL: it must start with http:// or https://.`);
+  }
+  return server;
+}
+
+/** Server and token from flag, env, then the profile; unreadable profiles become one sentence. */
+export async function resolve(options: ClientOptions): Promise<Connection> {
+  const { resolveConnection, ProfileError } = await import('../../client/profile.js');
+  try {
+    const connection = resolveConnection(options);
+    checkServerUrl(connection.server);
+    return connection;
+  } catch (error) {
+    if (error instanceof ProfileError) throw new CliError(`${error.message}.`);
+    throw error;
+  }
+}
+
+/** The token, or a sentence saying how to get one (also when the saved login is for another server). */
+export function requireToken(connection: Connection): string {
+  if (connection.token) return connection.token;
+  const saved = connection.profile.server;
+  if (connection.profile.token && saved) {
+    throw new CliError(`no token for ${connection.server} (you are logged in to ${saved}): run chatctl login --server ${connection.server} or pass --token.`);
+  }
+  throw new CliError(NO_TOKEN);
+}
+
+/** An API client with a token, or the "no token" sentence. */
+export async function connect(options: ClientOptions): Promise<{ api: ChatApi; connection: Connection & { token: string } }> {
+  const connection = await resolve(options);
+  requireToken(connection);
+  const { ChatApi } = await import('../../client/api.js');
+  return { api: new ChatApi(connection.server, connection.token), connection: connection as Connection & { token: string } };
+}
+
+/** A sentence ends with a full stop (server messages such as "Not Found" have none). */
+export function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+/**
+ * Runs API calls, turning an ApiError into one CLI sentence: 401 says to log in again,
+ * `notFound` names what was missing on a 404, anything else is the server's own message.
+ */
+export async function apiCall<T>(run: () => Promise<T>, notFound?: string): Promise<T> {
+  const { ApiError: ApiErrorClass } = await import('../../client/api.js');
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ApiErrorClass) throw toCliError(error, notFound);
+    throw error;
+  }
+}
+
+export function toCliError(error: ApiError, notFound?: string): CliError {
+  if (error.status === 401) return new CliError(TOKEN_REFUSED);
+  if (error.status === 404 && notFound) return new CliError(notFound);
+  return new CliError(sentence(error.message));
+}
+
+const ID = /^[1-9][0-9]{0,15}$/;
+
+/** A positive id from the command line, or a sentence naming what was wrong. */
+export function parseId(raw: string, what: string): number {
+  const value = raw.trim();
+  if (!ID.test(value) || !Number.isSafeInteger(Number(value))) throw new CliError(`${what} "${raw}" is not a positive whole number.`);
+  return Number(value);
+}
+
+/** Replaces terminal control characters (escape sequences in a message must not drive the terminal). */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\uFFFD');
+}
+
+/** One line of at most `max` characters (code points), with an ellipsis when cut. */
+export function truncate(text: string, max: number): string {
+  const flat = printable(text.replace(/\s+/g, ' ').trim());
+  const chars = Array.from(flat);
+  return chars.length <= max ? flat : `${chars.slice(0, max - 1).join('')}…`;
+}
