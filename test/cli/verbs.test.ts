@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { PASSWORD, registerAs, tinyPng } from '../helpers/flows.js';
 import { CHATCTL } from '../helpers/cli.js';
 import { api, startTestServer, type TestServer, type TestUser } from '../helpers/server.js';
+import { closedPort } from '../helpers/net.js';
 
 const NO_TOKEN = 'chatctl: no token: run chatctl login or pass --token.\n';
 const REFUSED = 'chatctl: the server refused the token (401): run chatctl login again or pass a valid --token.\n';
@@ -51,15 +52,6 @@ async function history(server: TestServer, user: TestUser, conversationId: numbe
   const res = await api(server, 'GET', `/api/chat/conversations/${conversationId}/messages?limit=200`, { token: user.token });
   expect(res.status).toBe(200);
   return res.body.data;
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as { port: number };
-  await new Promise((r) => probe.close(r));
-  return port;
 }
 
 let unique = 0;

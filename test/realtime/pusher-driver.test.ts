@@ -1,22 +1,14 @@
 // BROADCAST_DRIVER=pusher: server A stores and triggers through the official SDK into server B's
 // embedded Pusher HTTP API; pusher-js connected to B receives. A dead or misconfigured host never
 // fails or delays the send.
-import { createServer } from 'node:net';
 import Pusher from 'pusher';
 import type { PusherClient } from '../../src/client/realtime.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, registerUser, sendText, startConversation, startTestServer, type TestServer, type TestUser } from '../helpers/server.js';
 import { collect, pusherClient, realtimeConfig, subscribed, waitFor } from '../helpers/realtime.js';
+import { closedPort } from '../helpers/net.js';
 
 const APP = { PUSHER_APP_ID: '4242', PUSHER_APP_KEY: 'relay-key-0123456789', PUSHER_APP_SECRET: 'relay-secret-abcdefghijklmnop' };
-
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as { port: number };
-  await new Promise((r) => probe.close(r));
-  return port;
-}
 
 describe('BROADCAST_DRIVER=pusher relaying through another chatctl', () => {
   let relay: TestServer; // B: embedded server, the "Pusher host"
