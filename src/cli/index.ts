@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerAdmin } from './admin.js';
+import { registerDoctor } from './doctor.js';
 import { registerListen } from './listen.js';
 import { reportError } from './output.js';
 import { registerServe } from './serve.js';
@@ -32,6 +33,7 @@ Examples:
   );
 
 registerServe(program, pkg.version);
+registerDoctor(program);
 registerAdmin(program);
 registerVerbs(program);
 registerListen(program);
