@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerAdmin } from './admin.js';
+import { registerChat } from './chat.js';
 import { registerDoctor } from './doctor.js';
 import { registerListen } from './listen.js';
 import { reportError } from './output.js';
@@ -25,6 +26,8 @@ Examples:
   $ chatctl serve                                   # API + realtime on http://127.0.0.1:8000
   $ chatctl user create --name Ann --email ann@example.com --password secret123
   $ chatctl token create --email ann@example.com    # prints a bearer token
+  $ chatctl chat                                    # the terminal client (after chatctl login)
+  $ chatctl doctor                                  # check .env, broadcasting and Pusher credentials
   $ chatctl login --email ann@example.com           # save server + token for the verbs below
   $ ID=$(chatctl start bob@example.com) && chatctl send "$ID" "Hi Bob!"
   $ chatctl listen --token "$TOKEN" --conversation 1 # watch events arrive live
@@ -33,6 +36,7 @@ Examples:
   );
 
 registerServe(program, pkg.version);
+registerChat(program);
 registerDoctor(program);
 registerAdmin(program);
 registerVerbs(program);

@@ -242,4 +242,21 @@ export class ChatApi {
   realtime(): Promise<RealtimeSettings> {
     return this.call<RealtimeSettings>('GET', '/api/chat/realtime');
   }
+
+  /**
+   * A text message from a real-time client: the Idempotency-Key makes a retry return the first
+   * result, and `socketId` (X-Socket-ID, Laravel's toOthers) keeps the server from echoing the
+   * message.sent event back to that connection.
+   */
+  async sendTextMessage(conversationId: number, message: string, options: { idempotencyKey: string; socketId?: string }): Promise<Message> {
+    const headers: Record<string, string> = { 'idempotency-key': options.idempotencyKey };
+    if (options.socketId) headers['x-socket-id'] = options.socketId;
+    const response = await this.send<Message>('POST', `/api/chat/conversations/${conversationId}/messages`, { message, type: 'text' }, headers);
+    return response.data;
+  }
+
+  /** Marks a conversation read without echoing the list update back to `socketId` (X-Socket-ID). */
+  markReadFromSocket(conversationId: number, socketId?: string): Promise<MarkReadResult> {
+    return this.call<MarkReadResult>('POST', `/api/chat/conversations/${conversationId}/read`, undefined, socketId ? { 'x-socket-id': socketId } : {});
+  }
 }

@@ -1,5 +1,6 @@
 // Wires a running server: store + broadcaster (+ embedded Pusher server) + HTTP app on one port.
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppConfig } from '../config/env.js';
@@ -35,6 +36,15 @@ export interface StartOptions {
   accessLog?: (line: string) => void;
   /** Overrides for tests (short liveness timeouts and the like). */
   embedded?: Partial<ConstructorParameters<typeof EmbeddedPusherServer>[0]>;
+}
+
+/** The package version, for /health when the caller does not say (tests, embedding). */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
 }
 
 function signer(key: string, secret: string) {
@@ -101,7 +111,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       httpServer = createServer(handler);
       return httpServer;
     },
-    version: options.version,
+    version: options.version ?? packageVersion(),
     logger: false,
     accessLog: options.accessLog,
   });

@@ -1,0 +1,174 @@
+// `chatctl chat` end to end in a real terminal: the built binary runs inside tmux against a real
+// server; keys go in with `tmux send-keys`, the screen comes back with `tmux capture-pane`.
+// Needs tmux (CI installs it) and a build (npm test builds first).
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { historyOf } from '../helpers/flows.js';
+import { registerUser, sendText, startConversation, startTestServer, type TestServer, type TestUser } from '../helpers/server.js';
+
+const run = promisify(execFile);
+/** The launcher under test (CHATCTL_TEST_BIN points it at another build). */
+const CHATCTL = process.env.CHATCTL_TEST_BIN ?? fileURLToPath(new URL('../../bin/chatctl', import.meta.url));
+const SOCKET = `chatctl-test-${process.pid}`;
+const SESSION = 'chat';
+
+const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+
+function tmuxInstalled(): boolean {
+  return !spawnSync('tmux', ['-V']).error;
+}
+
+/** tmux on this test's own server (no user config), so nothing else is touched. */
+async function tmux(...args: string[]): Promise<string> {
+  const { stdout } = await run('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args]);
+  return stdout;
+}
+
+const screen = () => tmux('capture-pane', '-p', '-t', SESSION);
+
+/** Set once the test knows where the command's exit code and stderr go. */
+let files: { exit: string; stderr: string } | undefined;
+
+function ended(): string | null {
+  if (!files || !existsSync(files.exit)) return null;
+  const code = readFileSync(files.exit, 'utf8').trim();
+  if (code === '') return null; // being written
+  const stderr = existsSync(files.stderr) ? readFileSync(files.stderr, 'utf8') : '';
+  return `chatctl chat exited with ${code}; stderr: ${stderr.trim() || '(empty)'}`;
+}
+
+async function waitForScreen(match: RegExp, timeoutMs = 15_000): Promise<string> {
+  const start = Date.now();
+  let last = '';
+  for (;;) {
+    const exited = ended();
+    if (exited) throw new Error(`waiting for ${match}: ${exited}`);
+    last = await screen().catch((error: Error) => `(capture failed: ${error.message})`);
+    if (match.test(last)) return last;
+    if (Date.now() - start > timeoutMs) throw new Error(`the screen never matched ${match} within ${timeoutMs} ms; it shows:\n${last}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Runs chatctl without a terminal (pipes), as a script would. */
+function chatctl(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(CHATCTL, args, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`chatctl ${args.join(' ')} timed out; stderr: ${stderr}`));
+    }, 15_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('chatctl chat in tmux (end to end)', { timeout: 60_000 }, () => {
+  let server: TestServer;
+  let ann: TestUser;
+  let bob: TestUser;
+  let conversation: number;
+  let dir: string;
+
+  beforeAll(async () => {
+    if (!tmuxInstalled()) {
+      throw new Error('tmux is not installed, so the terminal end-to-end test cannot run: install it (apt-get install tmux, brew install tmux).');
+    }
+    if (!existsSync(fileURLToPath(new URL('../../dist/cli/index.js', import.meta.url)))) {
+      throw new Error('dist/ is missing: run npm run build first (npm test does).');
+    }
+    server = await startTestServer();
+    ann = await registerUser(server, 'Ann');
+    bob = await registerUser(server, 'Bob');
+    conversation = await startConversation(server, bob, ann);
+    await sendText(server, bob, conversation, 'hello from Bob over HTTP');
+    dir = mkdtempSync(join(tmpdir(), 'chatctl-tmux-'));
+  });
+
+  afterAll(async () => {
+    await tmux('kill-server').catch(() => undefined);
+    await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('without a token: one sentence on stderr, exit 1, no screen', async () => {
+    const { code, stdout, stderr } = await chatctl(['chat', '--server', server.url], { CHATCTL_CONFIG_DIR: join(dir, 'empty-config') });
+    expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+    expect(stderr).toBe('chatctl: no token: run chatctl login or pass --token.\n');
+  });
+
+  it('a refused token or an unreachable server is one sentence too (before any screen)', async () => {
+    const refused = await chatctl(['chat', '--server', server.url, '--token', 'nope'], { CHATCTL_CONFIG_DIR: join(dir, 'empty-config') });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toBe('chatctl: the server refused the token (401): run chatctl login again or pass a valid --token.\n');
+    const unreachable = await chatctl(['chat', '--server', 'http://127.0.0.1:9', '--token', ann.token], { CHATCTL_CONFIG_DIR: join(dir, 'empty-config') });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toMatch(/^chatctl: Cannot reach http:\/\/127\.0\.0\.1:9 \(.+\); is chatctl serve running\?\n$/);
+  });
+
+  it('refuses to draw into a pipe', async () => {
+    const piped = await chatctl(['chat', '--server', server.url, '--token', ann.token], { CHATCTL_CONFIG_DIR: join(dir, 'empty-config') });
+    expect(piped).toEqual({ code: 1, stdout: '', stderr: 'chatctl: chatctl chat needs an interactive terminal; from scripts use chatctl messages, send and listen.\n' });
+  });
+
+  it('opens the conversation, sends, receives live, and quits with Ctrl-C (exit 0)', async () => {
+    const exitFile = join(dir, 'exit-code');
+    files = { exit: exitFile, stderr: join(dir, 'stderr') };
+    const command = [
+      `CHATCTL_CONFIG_DIR=${quote(join(dir, 'config'))}`,
+      quote(CHATCTL),
+      'chat',
+      '--server',
+      quote(server.url),
+      '--token',
+      quote(ann.token),
+      `2>${quote(join(dir, 'stderr'))};`,
+      `echo $? > ${quote(exitFile)}`,
+    ].join(' ');
+    await tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '35', command);
+
+    const first = await waitForScreen(/● connected/);
+    expect(first).toContain('Conversations (1)');
+    expect(first).toMatch(/Bob +\(1\)/); // one unread
+
+    await tmux('send-keys', '-t', SESSION, 'Enter');
+    await waitForScreen(/Bob +hello from Bob over HTTP/);
+
+    await tmux('send-keys', '-t', SESSION, '-l', 'typed in tmux');
+    await waitForScreen(/› typed in tmux/);
+    await tmux('send-keys', '-t', SESSION, 'Enter');
+    await waitForScreen(/You +typed in tmux +✓/);
+    const stored = (await historyOf(server, bob, conversation)).filter((m) => m.message === 'typed in tmux');
+    expect(stored).toHaveLength(1);
+    expect(stored[0].sender_id).toBe(ann.id);
+
+    await sendText(server, bob, conversation, 'a reply from Bob, live');
+    const live = await waitForScreen(/Bob +a reply from Bob, live/);
+    expect(live).toMatch(/typed in tmux +✓✓/); // Bob read it when he fetched the history
+
+    await tmux('send-keys', '-t', SESSION, 'C-c');
+    const start = Date.now();
+    while (!ended()) {
+      if (Date.now() - start > 15_000) throw new Error(`chatctl chat did not exit after Ctrl-C; the screen shows:\n${await screen().catch(() => '(gone)')}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(readFileSync(exitFile, 'utf8').trim()).toBe('0');
+    // nothing but terminal control sequences (the cursor shown again) on stderr: no error
+    // eslint-disable-next-line no-control-regex
+    expect(readFileSync(join(dir, 'stderr'), 'utf8').replace(/\u001b\[[\d;?]*[A-Za-z]/g, '')).toBe('');
+    // the shell ended with it, and so did the session
+    await expect(tmux('has-session', '-t', SESSION)).rejects.toThrow();
+  });
+});
