@@ -26,7 +26,7 @@ export interface BuildAppOptions {
   broadcaster: Broadcaster;
   config: Pick<AppConfig, 'locale' | 'appUrl' | 'dataDir' | 'maxUploadBytes' | 'broadcastDriver'>;
   realtime: RealtimeInfo;
-  channelSigner: RouteContext['channelSigner'];
+  channelApp: RouteContext['channelApp'];
   realtimeStats?: RouteContext['realtimeStats'];
   /** Lets the embedded Pusher server register its /apps/{id}/... HTTP API on the same port. */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
@@ -88,7 +88,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     events: new ChatEvents(options.broadcaster),
     config,
     locale,
-    channelSigner: options.channelSigner,
+    channelApp: options.channelApp,
     realtime: options.realtime,
     authenticate: makeAuthenticate(options.store, locale),
     presentContext: (request) => ({ locale, now: now(), baseUrl: publicBase(request, config.appUrl).origin }),

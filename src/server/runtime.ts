@@ -1,5 +1,4 @@
 // Wires a running server: store + broadcaster (+ embedded Pusher server) + HTTP app on one port.
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +12,7 @@ import { PusherBroadcaster } from './broadcasting/drivers/pusher.js';
 import { embeddedCredentials, type PusherAppCredentials } from './broadcasting/embedded-credentials.js';
 import type { RealtimeInfo } from './http/context.js';
 import { EmbeddedPusherServer } from './pusher/index.js';
+import type { AppCredentials } from './pusher/signatures.js';
 import { SqliteStore } from './store/index.js';
 
 export class StartupError extends Error {
@@ -47,10 +47,6 @@ function packageVersion(): string {
   }
 }
 
-function signer(key: string, secret: string) {
-  return { key, sign: (text: string) => createHmac('sha256', secret).update(text).digest('hex') };
-}
-
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? (() => undefined);
   const store = new SqliteStore(config.databasePath, { synchronous: config.synchronous });
@@ -59,7 +55,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   let embedded: EmbeddedPusherServer | undefined;
   let credentials: PusherAppCredentials | undefined;
   let realtime: RealtimeInfo = { key: null, cluster: null, wsHost: null, wsPort: null, forceTLS: false };
-  let channelSigner = null as ReturnType<typeof signer> | null;
+  let channelApp: AppCredentials | null = null;
 
   switch (config.broadcastDriver) {
     case 'embedded': {
@@ -71,7 +67,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       });
       broadcaster = new EmbeddedBroadcaster(embedded);
       realtime = { key: credentials.key, cluster: config.pusher.cluster ?? 'mt1', wsHost: null, wsPort: null, forceTLS: false };
-      channelSigner = signer(credentials.key, credentials.secret);
+      channelApp = credentials;
       break;
     }
     case 'pusher': {
@@ -87,7 +83,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       realtime = config.pusher.host
         ? { key, cluster: config.pusher.cluster ?? 'mt1', wsHost: config.pusher.host, wsPort: config.pusher.port ?? (scheme === 'https' ? 443 : 80), forceTLS: scheme === 'https' }
         : { key, cluster: config.pusher.cluster ?? 'mt1', wsHost: `ws-${config.pusher.cluster ?? 'mt1'}.pusher.com`, wsPort: 443, forceTLS: true };
-      channelSigner = signer(key, secret);
+      channelApp = { key, secret };
       break;
     }
     case 'log':
@@ -104,7 +100,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     broadcaster,
     config,
     realtime,
-    channelSigner,
+    channelApp,
     realtimeStats: embedded ? () => embedded.stats() : undefined,
     plugins: embedded ? [async (a) => void (await a.register(embedded.httpApiPlugin))] : [],
     serverFactory: (handler) => {

@@ -1,5 +1,6 @@
 // The one interface routes use to publish real-time events, whatever the transport.
 import type { BroadcastDriverName } from '../../config/env.js';
+import { SOCKET_ID_RE } from '../pusher/protocol.js';
 
 export interface BroadcastEvent {
   channels: string[];
@@ -42,9 +43,7 @@ export class BroadcastCounters {
   }
 }
 
-const SOCKET_ID = /^\d+\.\d+$/;
-
 /** Only well-formed socket ids are passed on: the Pusher SDKs throw on anything else. */
 export function validSocketId(value: unknown): string | undefined {
-  return typeof value === 'string' && SOCKET_ID.test(value) ? value : undefined;
+  return typeof value === 'string' && SOCKET_ID_RE.test(value) ? value : undefined;
 }

@@ -1,6 +1,7 @@
 // What every route module receives: the store, the events, config and shared helpers.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../../config/env.js';
+import type { AppCredentials } from '../pusher/signatures.js';
 import type { ChatEvents } from '../broadcasting/chat-events.js';
 import type { Broadcaster } from '../broadcasting/broadcaster.js';
 import type { ChatStore } from '../store/index.js';
@@ -23,8 +24,8 @@ export interface RouteContext {
   broadcaster: Broadcaster;
   config: Pick<AppConfig, 'locale' | 'appUrl' | 'dataDir' | 'maxUploadBytes' | 'broadcastDriver'>;
   locale: Locale;
-  /** Secret-holding signer for /broadcasting/auth; null when broadcasting has no Pusher app. */
-  channelSigner: { key: string; sign(stringToSign: string): string } | null;
+  /** The Pusher app /broadcasting/auth signs for; null when broadcasting has no Pusher app. */
+  channelApp: AppCredentials | null;
   realtime: RealtimeInfo;
   authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   presentContext(request: FastifyRequest): PresentContext;

@@ -4,8 +4,9 @@ import { currentUser } from '../authenticate.js';
 import { ok, type RouteContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { translate } from '../i18n/index.js';
+import { SOCKET_ID_RE } from '../../pusher/protocol.js';
+import { signChannel } from '../../pusher/signatures.js';
 
-const SOCKET_ID = /^\d+\.\d+$/;
 const CONVERSATION_CHANNEL = /^(private|presence)-conversation\.([1-9][0-9]{0,15})$/;
 const USER_CHANNEL = /^private-user\.([1-9][0-9]{0,15})$/;
 
@@ -36,8 +37,8 @@ export async function broadcastingRoutes(app: FastifyInstance, ctx: RouteContext
     const query = request.query as Record<string, unknown>;
     const socketId = field(request.body, 'socket_id') ?? field(query, 'socket_id');
     const channel = field(request.body, 'channel_name') ?? field(query, 'channel_name');
-    if (!ctx.channelSigner) throw forbidden();
-    if (!socketId || !SOCKET_ID.test(socketId) || !channel || channel.length > 200) throw forbidden();
+    if (!ctx.channelApp) throw forbidden();
+    if (!socketId || !SOCKET_ID_RE.test(socketId) || !channel || channel.length > 200) throw forbidden();
     if (!(await mayJoin(me.id, channel))) throw forbidden();
 
     if (channel.startsWith('presence-')) {
@@ -46,9 +47,9 @@ export async function broadcastingRoutes(app: FastifyInstance, ctx: RouteContext
         user_id: String(me.id),
         user_info: { id: me.id, name: me.name, avatar: me.avatar },
       });
-      return { auth: `${ctx.channelSigner.key}:${ctx.channelSigner.sign(`${socketId}:${channel}:${channelData}`)}`, channel_data: channelData };
+      return { auth: signChannel(ctx.channelApp, socketId, channel, channelData), channel_data: channelData };
     }
-    return { auth: `${ctx.channelSigner.key}:${ctx.channelSigner.sign(`${socketId}:${channel}`)}` };
+    return { auth: signChannel(ctx.channelApp, socketId, channel) };
   }
 
   for (const path of ['/broadcasting/auth', '/api/broadcasting/auth']) {
