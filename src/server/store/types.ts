@@ -124,6 +124,5 @@ export interface ChatStore {
   markRead(conversationId: number, userId: number): Promise<ReadResult>;
   unreadCount(conversationId: number, userId: number): Promise<number>;
 
-  stats(): Promise<{ users: number; conversations: number; messages: number }>;
   close(): Promise<void>;
 }

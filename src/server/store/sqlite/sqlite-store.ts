@@ -373,11 +373,6 @@ export class SqliteStore implements ChatStore {
     return row.n;
   }
 
-  async stats(): Promise<{ users: number; conversations: number; messages: number }> {
-    const count = (table: string) => (this.sql(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-    return { users: count('users'), conversations: count('conversations'), messages: count('messages') };
-  }
-
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
