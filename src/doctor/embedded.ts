@@ -2,7 +2,11 @@
 // credentials file's permissions, and how many connections the file-descriptor limit allows.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CREDENTIALS_FILE } from '../server/broadcasting/embedded-credentials.js';
+import {
+  CREDENTIALS_FILE,
+  readStoredCredentials as readCredentialsFile,
+  type StoredCredentials,
+} from '../server/broadcasting/embedded-credentials.js';
 import { driverSetting, effectiveDriver } from './config.js';
 import { configUnavailable, maskSecret, rawValue, type DoctorContext } from './context.js';
 import { CREDENTIAL_VARIABLES } from './credentials.js';
@@ -22,29 +26,16 @@ export function credentialsFile(ctx: DoctorContext): string {
   return join(ctx.config!.dataDir, CREDENTIALS_FILE);
 }
 
-export interface StoredCredentials {
-  id: string;
-  key: string;
-  secret: string;
-}
-
 /** The stored credentials, `invalid` with a reason, or undefined when there is no file. Never creates one. */
 export function readStoredCredentials(ctx: DoctorContext): StoredCredentials | { invalid: string } | undefined {
-  const file = credentialsFile(ctx);
-  if (!existsSync(file)) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    return { invalid: (error as NodeJS.ErrnoException).code ? `cannot be read (${(error as NodeJS.ErrnoException).code})` : 'is not valid JSON' };
+  const read = readCredentialsFile(ctx.config!.dataDir);
+  if (read === undefined) return undefined;
+  if ('credentials' in read) {
+    ctx.secrets.add(read.credentials.secret);
+    return read.credentials;
   }
-  const value = parsed as Partial<Record<'id' | 'key' | 'secret', unknown>>;
-  if (typeof value !== 'object' || value === null) return { invalid: 'does not hold an object' };
-  if (typeof value.secret === 'string' && value.secret.length > 0) ctx.secrets.add(value.secret);
-  if (typeof value.id !== 'string' || !value.id || typeof value.key !== 'string' || !value.key || typeof value.secret !== 'string' || value.secret.length < 8) {
-    return { invalid: 'lacks a valid id, key or secret' };
-  }
-  return { id: value.id, key: value.key, secret: value.secret };
+  if (read.secret) ctx.secrets.add(read.secret);
+  return { invalid: read.invalid };
 }
 
 /** PUSHER_APP_ID/KEY/SECRET all set: the embedded server uses them instead of the file. */
