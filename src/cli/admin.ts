@@ -1,5 +1,6 @@
 // `chatctl user …` and `chatctl token …`: manage accounts and tokens directly in the database.
 import type { Command } from 'commander';
+import { EMAIL_PATTERN } from '../shared/email.js';
 import { openStore, type CommonOptions } from './config-options.js';
 import { action, CliError, printJson, printLine, printTable } from './output.js';
 
@@ -11,7 +12,6 @@ interface UserCreateOptions extends CommonOptions {
   json?: boolean;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 async function withStore<T>(options: CommonOptions, run: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>): Promise<T> {
   const store = await openStore(options);
@@ -48,7 +48,7 @@ export function registerAdmin(program: Command): void {
         const email = options.email.trim();
         if (!name) throw new CliError('--name must not be empty.');
         if (name.length > 255) throw new CliError('--name must be at most 255 characters.');
-        if (!EMAIL.test(email) || email.length > 255) throw new CliError(`--email "${email}" is not a valid e-mail address.`);
+        if (!EMAIL_PATTERN.test(email) || email.length > 255) throw new CliError(`--email "${email}" is not a valid e-mail address.`);
         if (options.password.length < 8) throw new CliError('--password must be at least 8 characters.');
         const { hashPassword } = await import('../server/auth/passwords.js');
         const { EmailTakenError } = await import('../server/store/index.js');

@@ -30,19 +30,19 @@ export function presentAccount(user: User) {
   };
 }
 
-function attachmentUrl(message: StoredMessage, ctx: PresentContext): string {
-  return `${ctx.baseUrl}/api/chat/messages/${message.id}/attachment`;
+function attachmentUrl(messageId: number, ctx: PresentContext): string {
+  return `${ctx.baseUrl}/api/chat/messages/${messageId}/attachment`;
 }
 
 /** An upload sent without a caption shows its download URL as the text, so older clients can render it. */
 function messageText(message: StoredMessage, ctx: PresentContext): string {
-  return message.body === '' && message.attachment ? attachmentUrl(message, ctx) : message.body;
+  return message.body === '' && message.attachment ? attachmentUrl(message.id, ctx) : message.body;
 }
 
 function presentAttachment(message: StoredMessage, ctx: PresentContext) {
   if (!message.attachment) return null;
   return {
-    url: attachmentUrl(message, ctx),
+    url: attachmentUrl(message.id, ctx),
     name: message.attachment.originalName,
     mime: message.attachment.mime,
     size: message.attachment.size,
@@ -102,7 +102,7 @@ export function presentConversation(summary: ConversationSummary, ctx: PresentCo
     other_user: presentUser(summary.otherUser),
     latest_message: latest
       ? {
-          message: latest.body === '' && latest.type !== 'text' ? `${ctx.baseUrl}/api/chat/messages/${latest.id}/attachment` : latest.body,
+          message: latest.body === '' && latest.type !== 'text' ? attachmentUrl(latest.id, ctx) : latest.body,
           // Laravel stores whole seconds; compare from the truncated time as Carbon would.
           created_at: relativeTime(ctx.locale, new Date(isoSeconds(latest.createdAt)), ctx.now),
           id: latest.id,

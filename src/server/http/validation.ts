@@ -1,6 +1,7 @@
 // Request-body validation: zod schemas, with failures reported the way Laravel's validator does
 // (422, `errors: {field: [message]}`, message = first error + "(and N more errors)").
 import { z } from 'zod';
+import { EMAIL_PATTERN } from '../../shared/email.js';
 import { HttpError, type FieldErrors } from './errors.js';
 import { summarizeValidation, translate, validationMessage, type Locale, type ValidationRule } from './i18n/index.js';
 
@@ -55,7 +56,7 @@ export function requiredInteger() {
 
 export function requiredEmail() {
   return requiredString({ max: 255 }).pipe(
-    z.string().refine((v) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), rule({ rule: 'email' })),
+    z.string().refine((v) => EMAIL_PATTERN.test(v), rule({ rule: 'email' })),
   );
 }
 

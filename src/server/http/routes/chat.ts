@@ -11,7 +11,7 @@ import { ok, type RouteContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { translate, validationMessage } from '../i18n/index.js';
 import { parseId } from '../params.js';
-import { isoSeconds, presentConversation, presentMessage, presentSentMessage } from '../presenters.js';
+import { isoSeconds, presentConversation, presentMessage, presentSentMessage, type PresentContext } from '../presenters.js';
 import { claimUpload, isUploadedFile, type UploadedFile } from '../uploads.js';
 import { optionalEnum, optionalString, requiredInteger, validateBody, validationError } from '../validation.js';
 
@@ -144,7 +144,7 @@ export async function chatRoutes(app: FastifyInstance, ctx: RouteContext): Promi
       const present = ctx.presentContext(request);
       if (result.kind === 'created') {
         if (file) claimUpload(request, file);
-        publishSent(result.message, participants.map((p) => p.userId), request);
+        publishSent(result.message, participants.map((p) => p.userId), request, present);
       } else {
         reply.header('idempotent-replayed', 'true');
       }
@@ -172,9 +172,9 @@ export async function chatRoutes(app: FastifyInstance, ctx: RouteContext): Promi
     return reply.send(createReadStream(join(ctx.config.dataDir, 'uploads', attachment.storedName)));
   });
 
-  function publishSent(message: StoredMessage, participantIds: number[], request: FastifyRequest) {
+  function publishSent(message: StoredMessage, participantIds: number[], request: FastifyRequest, present: PresentContext) {
     const socketId = validSocketId(request.headers['x-socket-id']);
-    events.messageSent(message, ctx.presentContext(request), socketId);
+    events.messageSent(message, present, socketId);
     // Each participant's list row: the recipient's unread count grows, the sender's stays 0.
     void Promise.all(
       participantIds.map(async (userId) => {
