@@ -5,6 +5,9 @@ import type { Command } from 'commander';
 import type { ApiError, ChatApi } from '../../client/api.js';
 import type { Connection } from '../../client/profile.js';
 import { CliError } from '../output.js';
+import { oneLine, sanitize as printable } from '../../shared/terminal-text.js';
+
+export { printable };
 
 export interface ClientOptions {
   server?: string;
@@ -104,15 +107,9 @@ export function parseId(raw: string, what: string): number {
   return Number(value);
 }
 
-/** Replaces terminal control characters (escape sequences in a message must not drive the terminal). */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\uFFFD');
-}
-
 /** One line of at most `max` characters (code points), with an ellipsis when cut. */
 export function truncate(text: string, max: number): string {
-  const flat = printable(text.replace(/\s+/g, ' ').trim());
+  const flat = oneLine(text);
   const chars = Array.from(flat);
   return chars.length <= max ? flat : `${chars.slice(0, max - 1).join('')}…`;
 }
