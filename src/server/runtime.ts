@@ -110,6 +110,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     version: options.version ?? packageVersion(),
     logger: false,
     accessLog: options.accessLog,
+    errorLog: (line) => log('error', line),
   });
 
   try {

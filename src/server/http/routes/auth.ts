@@ -8,7 +8,7 @@ import { ok, type RouteContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { translate, validationMessage } from '../i18n/index.js';
 import { LoginThrottle } from '../login-throttle.js';
-import { presentAccount } from '../presenters.js';
+import { presentAccount } from '../../presenters/index.js';
 import { optionalString, requiredEmail, requiredString, validateBody, validationError } from '../validation.js';
 
 const registerBody = z.object({
