@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import { join } from 'node:path';
 import type { AppConfig } from '../config/env.js';
 import type { Broadcaster } from './broadcasting/broadcaster.js';
+import { MemoryLoginThrottle, type LoginThrottle } from './auth/login-throttle.js';
 import { ChatEvents } from './broadcasting/chat-events.js';
 import { makeAuthenticate } from './http/authenticate.js';
 import type { RealtimeInfo, RouteContext } from './http/context.js';
@@ -39,6 +40,8 @@ export interface BuildAppOptions {
   /** One line per genuine server error (500) and per failed broadcast: no secrets, no bodies. */
   errorLog?: (line: string) => void;
   serverFactory?: FastifyServerOptions['serverFactory'];
+  /** Login attempt counting; defaults to one in this process (a shared one serves several instances). */
+  loginThrottle?: LoginThrottle;
   now?: () => Date;
   version?: string;
 }
@@ -100,6 +103,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     locale,
     channelApp: options.channelApp,
     realtime: options.realtime,
+    loginThrottle: options.loginThrottle ?? new MemoryLoginThrottle(),
     authenticate: makeAuthenticate(options.store, locale),
     presentContext: () => {
       const at = now();

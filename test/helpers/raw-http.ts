@@ -1,5 +1,6 @@
 // Raw HTTP/1.x over a plain TCP socket, for requests fetch() refuses to send (a chosen or missing
 // Host header, HTTP/1.0, half-sent or aborted bodies).
+import { request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 
 export interface RawResponse {
@@ -9,9 +10,9 @@ export interface RawResponse {
   json: any;
 }
 
-export function openSocket(port: number): Promise<Socket> {
+export function openSocket(port: number, localAddress?: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => resolve(socket));
+    const socket = connect({ host: '127.0.0.1', port, ...(localAddress ? { localAddress } : {}) }, () => resolve(socket));
     socket.once('error', reject);
   });
 }
@@ -88,4 +89,45 @@ export function multipartBody(
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));
   return Buffer.concat(parts);
+}
+
+/** A JSON request over node:http from a chosen local address (127.0.0.x), to act as another client. */
+export function requestFrom(
+  localAddress: string,
+  port: number,
+  method: string,
+  path: string,
+  json?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: any }> {
+  return new Promise((resolve, reject) => {
+    const payload = json === undefined ? undefined : JSON.stringify(json);
+    const request = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        localAddress,
+        agent: false,
+        headers: { accept: 'application/json', ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}), ...headers },
+      },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => {
+          let body: unknown = text;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            /* stays text */
+          }
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body });
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
+  });
 }

@@ -6,6 +6,7 @@ import type { ChatEvents } from '../broadcasting/chat-events.js';
 import type { Broadcaster } from '../broadcasting/broadcaster.js';
 import type { ChatStore } from '../store/index.js';
 import type { Locale } from './i18n/index.js';
+import type { LoginThrottle } from '../auth/login-throttle.js';
 import type { ListPresentContext } from '../presenters/index.js';
 
 export interface RealtimeInfo {
@@ -27,6 +28,7 @@ export interface RouteContext {
   /** The Pusher app /broadcasting/auth signs for; null when broadcasting has no Pusher app. */
   channelApp: AppCredentials | null;
   realtime: RealtimeInfo;
+  loginThrottle: LoginThrottle;
   authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /** Links from APP_URL or the listen address (never a request header) + relative times. */
   presentContext(): ListPresentContext;
