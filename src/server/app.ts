@@ -10,6 +10,7 @@ import type { Broadcaster } from './broadcasting/broadcaster.js';
 import { MemoryLoginThrottle, type LoginThrottle } from './auth/login-throttle.js';
 import { ChatEvents } from './broadcasting/chat-events.js';
 import { makeAuthenticate } from './http/authenticate.js';
+import { installDeclaredLengthLimit } from './http/body-limits.js';
 import type { RealtimeInfo, RouteContext } from './http/context.js';
 import { errorMessageFor, HttpError, installErrorHandling } from './http/errors.js';
 import { translate } from './http/i18n/index.js';
@@ -67,6 +68,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   const errorLog = options.errorLog ?? ((line: string) => process.stderr.write(`${line}\n`));
   installErrorHandling(app, locale, errorLog);
+  installDeclaredLengthLimit(app, locale, { bodyBytes: BODY_LIMIT, uploadBytes: config.maxUploadBytes });
   // Laravel's default config/cors.php: any origin may call the API with a bearer token (no cookies),
   // which is what Flutter web and browser laravel-echo clients need.
   await app.register(cors, {
