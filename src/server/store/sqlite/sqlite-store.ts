@@ -15,6 +15,7 @@ import type {
   User,
   UserWithPassword,
 } from '../types.js';
+import { foldEmail } from '../../../shared/email.js';
 import { EmailTakenError } from '../types.js';
 import type { Statement } from 'better-sqlite3';
 import { openDatabase, type OpenOptions, type SqliteDatabase } from './open.js';
@@ -115,10 +116,10 @@ export class SqliteStore implements ChatStore {
     try {
       const row = this
         .sql(
-          `INSERT INTO users (name, email, password_hash, avatar, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
+          `INSERT INTO users (name, email, email_key, password_hash, avatar, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
         )
-        .get(input.name, input.email, input.passwordHash, input.avatar ?? null, now, now) as UserRow;
+        .get(input.name, input.email, foldEmail(input.email), input.passwordHash, input.avatar ?? null, now, now) as UserRow;
       return toUser(row);
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new EmailTakenError(input.email);
@@ -132,8 +133,24 @@ export class SqliteStore implements ChatStore {
   }
 
   async findUserByEmail(email: string): Promise<UserWithPassword | null> {
-    const row = this.sql('SELECT * FROM users WHERE email = ?').get(email) as UserRow | undefined;
+    // By the folded key; an account left without one by a pre-v2 collision matches its exact spelling.
+    const row = this
+      .sql(
+        `SELECT * FROM users WHERE email_key = @key OR (email_key IS NULL AND email = @email)
+          ORDER BY email_key IS NULL DESC LIMIT 1`,
+      )
+      .get({ key: foldEmail(email), email: email.trim() }) as UserRow | undefined;
     return row ? { ...toUser(row), passwordHash: row.password_hash } : null;
+  }
+
+  /** Accounts whose e-mail folds like an older account's (created before schema version 2). */
+  async emailCollisions(): Promise<Array<{ id: number; email: string; sameAs: { id: number; email: string } }>> {
+    const orphans = this.sql('SELECT id, email FROM users WHERE email_key IS NULL ORDER BY id').all() as Array<{ id: number; email: string }>;
+    const byKey = this.sql('SELECT id, email FROM users WHERE email_key = ?');
+    return orphans.flatMap((row) => {
+      const other = byKey.get(foldEmail(row.email)) as { id: number; email: string } | undefined;
+      return other ? [{ id: row.id, email: row.email, sameAs: other }] : [];
+    });
   }
 
   /** Names match by substring; e-mails only exactly, so nobody can harvest addresses by probing. */
@@ -144,11 +161,11 @@ export class SqliteStore implements ChatStore {
       .sql(
         `SELECT * FROM users
           WHERE (@exclude IS NULL OR id != @exclude)
-            AND (@pattern IS NULL OR name LIKE @pattern ESCAPE '\\' OR email = @search)
+            AND (@pattern IS NULL OR name LIKE @pattern ESCAPE '\\' OR email_key = @searchKey)
           ORDER BY name COLLATE NOCASE, id
           LIMIT @limit`,
       )
-      .all({ exclude: options.excludeUserId ?? null, pattern, search: search ?? null, limit: options.limit }) as UserRow[];
+      .all({ exclude: options.excludeUserId ?? null, pattern, searchKey: search ? foldEmail(search) : null, limit: options.limit }) as UserRow[];
     return rows.map(toUser);
   }
 
