@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { realtimeLimitsEnv, realtimeLimitsFrom, type RealtimeLimits } from './realtime-limits.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -38,6 +39,8 @@ export interface AppConfig {
   broadcastDriver: BroadcastDriverName;
   pusher: PusherSettings;
   maxUploadBytes: number;
+  /** Embedded Pusher server limits (CHATCTL_WS_*). */
+  realtimeLimits: RealtimeLimits;
   /** Where the values came from, for `doctor` and the ready line. */
   envFile?: string;
 }
@@ -133,6 +136,7 @@ const envSchema = z.object({
     (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
     z.enum(['http', 'https'], { error: () => 'PUSHER_SCHEME must be http or https' }).optional(),
   ),
+  ...realtimeLimitsEnv,
 });
 
 /** Merges sources: explicit env wins over .env, as Laravel's dotenv never overwrites real env vars. */
@@ -190,6 +194,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       scheme: env.PUSHER_SCHEME,
     },
     maxUploadBytes: Math.round(env.CHATCTL_MAX_UPLOAD_MB * 1024 * 1024),
+    realtimeLimits: realtimeLimitsFrom(env),
     envFile,
   };
 }
