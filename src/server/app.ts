@@ -8,6 +8,7 @@ import type { AppConfig } from '../config/env.js';
 import type { Broadcaster } from './broadcasting/broadcaster.js';
 import { ChatEvents } from './broadcasting/chat-events.js';
 import { makeAuthenticate } from './http/authenticate.js';
+import { makeClientErrorHandler } from './http/client-errors.js';
 import type { RealtimeInfo, RouteContext } from './http/context.js';
 import { errorMessageFor, HttpError, installErrorHandling } from './http/errors.js';
 import { translate } from './http/i18n/index.js';
@@ -47,6 +48,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     forceCloseConnections: true,
     return503OnClosing: true,
+    clientErrorHandler: makeClientErrorHandler(locale),
     // Errors fastify raises before routing (a URL that cannot be decoded) get the envelope too.
     frameworkErrors: (_error, _request, rawReply) => {
       const reply = rawReply as unknown as FastifyReply;
