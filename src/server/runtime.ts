@@ -7,6 +7,7 @@ import { buildApp } from './app.js';
 import type { Broadcaster } from './broadcasting/broadcaster.js';
 import { EmbeddedBroadcaster } from './broadcasting/drivers/embedded.js';
 import { LogBroadcaster } from './broadcasting/drivers/log.js';
+import { RevocationWatcher } from './broadcasting/token-revocation.js';
 import { NullBroadcaster } from './broadcasting/drivers/null.js';
 import { PusherBroadcaster } from './broadcasting/drivers/pusher.js';
 import { embeddedCredentials, type PusherAppCredentials } from './broadcasting/embedded-credentials.js';
@@ -37,6 +38,8 @@ export interface StartOptions {
   accessLog?: (line: string) => void;
   /** Overrides for tests (short liveness timeouts and the like). */
   embedded?: Partial<ConstructorParameters<typeof EmbeddedPusherServer>[0]>;
+  /** How often sockets of tokens revoked elsewhere (`chatctl token revoke`) are looked for. Default 2000 ms. */
+  revocationCheckMs?: number;
 }
 
 /** The package version, for /health when the caller does not say (tests, embedding). */
@@ -64,6 +67,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       embedded = new EmbeddedPusherServer({
         app: { id: credentials.id, key: credentials.key, secret: credentials.secret },
         log,
+        ...config.realtimeLimits,
         ...options.embedded,
       });
       broadcaster = new EmbeddedBroadcaster(embedded);
@@ -126,6 +130,10 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     throw error;
   }
   if (embedded && httpServer) embedded.attach(httpServer);
+  const revocations = embedded
+    ? new RevocationWatcher({ sessions: embedded, revokedTokenIds: (ids) => store.revokedTokenIds(ids), intervalMs: options.revocationCheckMs ?? 2000, log })
+    : undefined;
+  revocations?.start();
   for (const c of (await store.emailCollisions?.()) ?? []) {
     log('warn', `users ${c.sameAs.id} <${c.sameAs.email}> and ${c.id} <${c.email}> have the same e-mail once case and Unicode form are ignored; user ${c.id} can sign in only with exactly that spelling until one address is changed.`);
   }
@@ -147,6 +155,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     store,
     close() {
       closing ??= (async () => {
+        await revocations?.stop();
         await embedded?.close();
         await app.close();
         await broadcaster.close();

@@ -42,6 +42,8 @@ export async function broadcastingRoutes(app: FastifyInstance, ctx: RouteContext
     if (!socketId || !SOCKET_ID_RE.test(socketId) || !channel || channel.length > 200) throw forbidden();
     if (!(await mayJoin(me.id, channel))) throw forbidden();
 
+    // Revoking this token (logout, `chatctl token revoke`) must end the socket it lets in.
+    if (request.auth) ctx.broadcaster.bindSocketToToken?.(socketId, request.auth.token.id);
     if (channel.startsWith('presence-')) {
       // Signed verbatim: the client sends back exactly this string on subscribe.
       const channelData = JSON.stringify({
