@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { validSocketId } from '../../broadcasting/broadcaster.js';
-import type { Attachment, MessageType, StoredMessage } from '../../store/index.js';
+import type { Attachment, ConversationSummary, MessageType, StoredMessage } from '../../store/index.js';
 import { currentUser } from '../authenticate.js';
 import { ok, type RouteContext } from '../context.js';
 import { HttpError } from '../errors.js';
@@ -144,7 +144,7 @@ export async function chatRoutes(app: FastifyInstance, ctx: RouteContext): Promi
       const present = ctx.presentContext(request);
       if (result.kind === 'created') {
         if (file) claimUpload(request, file);
-        publishSent(result.message, participants.map((p) => p.userId), request, present);
+        publishSent(result, participants.map((p) => p.userId), request, present);
       } else {
         reply.header('idempotent-replayed', 'true');
       }
@@ -172,14 +172,26 @@ export async function chatRoutes(app: FastifyInstance, ctx: RouteContext): Promi
     return reply.send(createReadStream(join(ctx.config.dataDir, 'uploads', attachment.storedName)));
   });
 
-  function publishSent(message: StoredMessage, participantIds: number[], request: FastifyRequest, present: PresentContext) {
+  function publishSent(
+    { message, summaries }: { message: StoredMessage; summaries?: { userId: number; summary: ConversationSummary }[] },
+    participantIds: number[],
+    request: FastifyRequest,
+    present: PresentContext,
+  ) {
     const socketId = validSocketId(request.headers['x-socket-id']);
     events.messageSent(message, present, socketId);
     // Each participant's list row: the recipient's unread count grows, the sender's stays 0.
+    // The store returns the rows with the write when it can; otherwise they are read back.
+    const announce = (userId: number, summary: ConversationSummary) =>
+      events.conversationUpdated(userId, summary, userId === message.senderId ? socketId : undefined);
+    if (summaries) {
+      for (const { userId, summary } of summaries) announce(userId, summary);
+      return;
+    }
     void Promise.all(
       participantIds.map(async (userId) => {
         const summary = await store.getConversationSummary(message.conversationId, userId);
-        if (summary) events.conversationUpdated(userId, summary, userId === message.senderId ? socketId : undefined);
+        if (summary) announce(userId, summary);
       }),
     ).catch((error: unknown) => request.log.error({ err: error }, 'list update failed'));
   }
