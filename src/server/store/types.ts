@@ -111,6 +111,14 @@ export class EmailTakenError extends Error {
   }
 }
 
+/** The database is locked by another writer for longer than its busy timeout: retry later (503). */
+export class StoreBusyError extends Error {
+  override readonly name = 'StoreBusyError';
+  constructor() {
+    super('The database is busy; try again in a moment.');
+  }
+}
+
 export interface ChatStore {
   // users
   createUser(input: { name: string; email: string; passwordHash: string; avatar?: string | null }): Promise<User>;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { validSocketId } from '../../broadcasting/broadcaster.js';
-import type { Attachment, ConversationSummary, MessageType, StoredMessage } from '../../store/index.js';
+import { StoreBusyError, type Attachment, type ConversationSummary, type MessageType, type StoredMessage } from '../../store/index.js';
 import { currentUser } from '../authenticate.js';
 import { ok, type RouteContext } from '../context.js';
 import { HttpError } from '../errors.js';
@@ -130,14 +130,13 @@ export async function chatRoutes(app: FastifyInstance, ctx: RouteContext): Promi
       }
 
       const idempotency = idempotencyFor(request, conversationId, type, body.message ?? '', file);
-      const result = await store.sendMessage({
-        conversationId,
-        senderId: me.id,
-        type,
-        body: body.message ?? '',
-        attachment,
-        idempotency,
-      });
+      const result = await store
+        .sendMessage({ conversationId, senderId: me.id, type, body: body.message ?? '', attachment, idempotency })
+        .catch((error: unknown) => {
+          // Another process holds the write lock (say a long admin command): nothing was stored, retry.
+          if (error instanceof StoreBusyError) throw new HttpError(503, translate(locale, 'server_error'), undefined, { 'retry-after': '1' });
+          throw error;
+        });
       if (result.kind === 'key-reused-with-different-request') {
         throw new HttpError(422, translate(locale, 'idempotency_mismatch'));
       }

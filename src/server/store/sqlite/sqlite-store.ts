@@ -15,7 +15,7 @@ import type {
   User,
   UserWithPassword,
 } from '../types.js';
-import { EmailTakenError } from '../types.js';
+import { EmailTakenError, StoreBusyError } from '../types.js';
 import type { Statement } from 'better-sqlite3';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import { writeMessage } from './message-writes.js';
@@ -267,7 +267,14 @@ export class SqliteStore implements ChatStore {
 
   /** Group-committed with the other sends of this event-loop turn; resolves after its COMMIT. */
   async sendMessage(input: NewMessage): Promise<SendResult> {
-    const result = await this.sends.submit(input);
+    let result: SendResult;
+    try {
+      result = await this.sends.submit(input);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') throw new StoreBusyError();
+      throw error;
+    }
     if (input.idempotency && ++this.insertsSincePrune >= PRUNE_EVERY_INSERTS) this.pruneIdempotencyKeys();
     return result;
   }
