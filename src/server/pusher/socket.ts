@@ -7,6 +7,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Hub, HubConnection, LogFn } from './hub.js';
+import { SharedFrames } from './shared-frames.js';
 import {
   ErrorCode,
   MIN_PROTOCOL_VERSION,
@@ -41,6 +42,8 @@ export class PusherSocketServer {
   /** Our upgrade listener per attached server, so shutdown can detach exactly what it added. */
   private readonly attached = new Map<Server, (req: IncomingMessage, socket: Duplex, head: Buffer) => void>();
   private readonly idleMs: number;
+  /** One framed copy of each broadcast frame, shared by every socket it goes to. */
+  private readonly frames = new SharedFrames();
 
   constructor(private readonly options: SocketServerOptions) {
     // permessage-deflate stays off (ws default for servers): it costs memory for 10 KB messages.
@@ -108,6 +111,7 @@ export class PusherSocketServer {
 
   private register(ws: WebSocket): void {
     const { hub, log, maxBufferedBytes } = this.options;
+    const frames = this.frames;
     const id = this.uniqueId();
     const conn: HubConnection = {
       id,
@@ -120,7 +124,7 @@ export class PusherSocketServer {
           ws.terminate();
           return false;
         }
-        ws.send(frame);
+        frames.send(ws, frame);
         return true;
       },
       close(code: number, reason: string): void {
