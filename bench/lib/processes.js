@@ -2,6 +2,8 @@
 // generators, each in its own process so no figure is measured on the server's event loop.
 import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -48,11 +50,12 @@ export async function startChatctl({ db, dataDir, env = {}, cpuProfDir } = {}) {
   const nodeArgs = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
   const child = spawn(process.execPath, [...nodeArgs, CHATCTL, 'serve', '--port', '0', '--json', '--db', db], {
     cwd: dataDir,
-    env: { ...process.env, APP_URL: '', BROADCAST_DRIVER: 'embedded', ...env },
+    env: { ...process.env, APP_URL: '', BROADCAST_DRIVER: 'embedded', CHATCTL_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const ready = await readyLine(child, 'chatctl serve');
-  return { url: ready.url, port: ready.port, key: ready.key, pid: child.pid, stop: () => stopChild(child) };
+  const app = JSON.parse(readFileSync(join(dataDir, 'pusher-app.json'), 'utf8'));
+  return { url: ready.url, port: ready.port, key: ready.key, secret: app.secret, appId: app.id, pid: child.pid, stop: () => stopChild(child) };
 }
 
 /** The raw baseline (node:http + better-sqlite3 FULL + ws), same routes and payloads. */
@@ -62,7 +65,7 @@ export async function startRaw({ db, env = {} }) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const ready = await readyLine(child, 'raw baseline server');
-  return { url: ready.url, port: ready.port, key: ready.key, pid: child.pid, stop: () => stopChild(child) };
+  return { ...ready, pid: child.pid, stop: () => stopChild(child) };
 }
 
 /**
@@ -108,7 +111,6 @@ export async function runLoad(module, message) {
 
 /** Resident set size of a process in KiB (Linux /proc). */
 export async function rssKib(pid) {
-  const { readFileSync } = await import('node:fs');
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) : NaN;
 }
