@@ -3,6 +3,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { collectEnv, ConfigError, loadConfig, readEnvFile, type AppConfig, type EnvSource } from '../config/env.js';
+import { collectSecrets, redactText } from './secrets.js';
+
+export { maskSecret, redactText } from './secrets.js';
 
 export interface DoctorOptions {
   /** Folder whose `.env` (and Laravel files) are checked; default process.cwd(). */
@@ -54,29 +57,11 @@ export interface DoctorContext {
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 
-/** Variables whose values are secrets even though doctor never means to print them. */
-const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE_KEY|API_KEY)$|^APP_KEY$/;
-
 /** Laravel `.env.example` and guide placeholders, and Laravel's literal `null`. */
 const PLACEHOLDER = /^(your[_-]?[a-z0-9_-]*|null|\(null\)|empty|\(empty\)|changeme|change[_-]me|x{3,}|<[^>]*>|\.{3}|…)$/i;
 
 export function isPlaceholder(value: string): boolean {
   return value.trim() === '' || PLACEHOLDER.test(value.trim());
-}
-
-/** `********3f (40 chars)`: the length and, for long secrets only, the last two characters. */
-export function maskSecret(secret: string): string {
-  const chars = Array.from(secret);
-  return `********${chars.length >= 16 ? chars.slice(-2).join('') : ''} (${chars.length} chars)`;
-}
-
-/** Replaces every secret in `text` with its mask (longest first, so no secret is half-masked). */
-export function redactText(text: string, secrets: Iterable<string>): string {
-  let out = text;
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (secret.length > 0) out = out.split(secret).join(maskSecret(secret));
-  }
-  return out;
 }
 
 const VARIABLE_IN_SENTENCE = /^([A-Z][A-Z0-9_]{2,})(?=[\s=])/;
@@ -118,11 +103,9 @@ export function createContext(options: DoctorOptions = {}): DoctorContext {
     }
   }
 
-  const secrets = new Set<string>();
-  for (const [name, value] of Object.entries(values)) {
-    const trimmed = value?.trim();
-    if (trimmed && trimmed.length >= 6 && SECRET_NAME.test(name) && !isPlaceholder(trimmed)) secrets.add(trimmed);
-  }
+  // Every value that is, or could be, a secret (the environment's too: doctor may print a
+  // variable the file does not hold).
+  const secrets = collectSecrets(values);
 
   const cache = new Map<string, Promise<unknown>>();
   return {

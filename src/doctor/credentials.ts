@@ -2,6 +2,7 @@
 // leaked to the front end, cluster, and host/scheme/port consistency. Never prints the secret.
 import { driverSetting, effectiveDriver } from './config.js';
 import { configUnavailable, isPlaceholder, isSet, maskSecret, rawValue, type DoctorContext } from './context.js';
+import { looksLikeSecret } from './secrets.js';
 import { fail, ok, skip, warn, type Check, type CheckResult } from './types.js';
 
 export const CREDENTIAL_VARIABLES = ['PUSHER_APP_ID', 'PUSHER_APP_KEY', 'PUSHER_APP_SECRET'] as const;
@@ -41,8 +42,6 @@ export function pusherState(ctx: DoctorContext): PusherState {
     return value !== undefined && isPlaceholder(value);
   });
   const host = rawValue(ctx, 'PUSHER_HOST') || undefined;
-  // Swapped values put the real secret in PUSHER_APP_KEY, which is otherwise printed freely.
-  if (key && secret && !isPlaceholder(key) && (key === secret || looksSwapped(key, secret))) ctx.secrets.add(key);
   return {
     driver,
     ...(id !== undefined ? { id } : {}),
@@ -129,11 +128,6 @@ export const formatCheck: Check = {
 /** Key-like: Pusher's 20 hex characters, or a name such as `app-key`. */
 function looksLikeKey(value: string): boolean {
   return HEX20.test(value) || (/key/i.test(value) && !/secret/i.test(value));
-}
-
-/** Secret-like: says so, or is a long hex string (chatctl generates 40 hex characters). */
-function looksLikeSecret(value: string): boolean {
-  return /secret/i.test(value) || /^[0-9a-f]{32,}$/i.test(value);
 }
 
 export function looksSwapped(key: string, secret: string): boolean {
