@@ -18,6 +18,10 @@ export interface DoctorOptions {
   server?: string;
   /** Limit for each network check. */
   timeoutMs?: number;
+  /** --token: a user's bearer token for probing channel authorization. */
+  token?: string;
+  /** --offline: every network check is skipped. */
+  offline?: boolean;
 }
 
 export interface ConfigProblem {
@@ -47,6 +51,8 @@ export interface DoctorContext {
   /** Every ConfigError loadConfig raised, one per variable. */
   problems: ConfigProblem[];
   serverUrl?: string;
+  token?: string;
+  offline: boolean;
   timeoutMs: number;
   /** Caches shared work (a database inspection, the server probe) between checks. */
   memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
@@ -106,6 +112,12 @@ export function createContext(options: DoctorOptions = {}): DoctorContext {
   // Every value that is, or could be, a secret (the environment's too: doctor may print a
   // variable the file does not hold).
   const secrets = collectSecrets(values);
+  if (options.token) {
+    secrets.add(options.token);
+    // Sanctum tokens are `id|secret`: the part after the bar is the secret on its own.
+    const [, plain] = options.token.split('|', 2);
+    if (plain) secrets.add(plain);
+  }
 
   const cache = new Map<string, Promise<unknown>>();
   return {
@@ -120,6 +132,8 @@ export function createContext(options: DoctorOptions = {}): DoctorContext {
     ...(config ? { config } : {}),
     problems,
     ...(options.server !== undefined ? { serverUrl: options.server } : {}),
+    ...(options.token !== undefined ? { token: options.token } : {}),
+    offline: options.offline === true,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
       let pending = cache.get(key) as Promise<T> | undefined;
