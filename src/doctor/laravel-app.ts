@@ -55,7 +55,8 @@ const at = (f: Finding) => `${f.file}:${f.line} ${f.message}`;
 /** One check's findings as a result: the first few in the detail, all counted. */
 function report(findings: Finding[], status: 'fail' | 'warn', fix: string, none: string): CheckResult {
   if (findings.length === 0) return ok(none);
-  const shown = findings.slice(0, 3).map(at).join('; ');
+  const sorted = [...findings].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  const shown = sorted.slice(0, 3).map(at).join('; ');
   const more = findings.length > 3 ? ` (and ${findings.length - 3} more)` : '';
   return (status === 'fail' ? fail : warn)(`${shown}${more}`, fix);
 }
