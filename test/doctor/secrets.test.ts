@@ -60,12 +60,12 @@ describe('doctor never prints a secret (issue 7 item 12)', () => {
       const configured = Object.values({ ...OTHER_SECRETS, ...values });
       const scanned = SCANNED.filter((secret) => configured.some((value) => value.includes(secret)));
       expect(scanned.length).toBeGreaterThanOrEqual(7);
-      for (const args of [['doctor'], ['doctor', '--json'], ['doctor', '--json', '--server', relay.url]]) {
+      for (const args of [['doctor'], ['doctor', '--json'], ['doctor', '--json', '--server', relay.url], ['doctor', '--strict', '--server', relay.url, '--token', 'tok|sekrit-token-value-42']]) {
         const result = await runCli([...args, '--timeout', '2'], { cwd: dir, timeoutMs: 30_000 });
         expect([0, 1], `${args.join(' ')}\n${result.stderr}`).toContain(result.code);
         const output = result.stdout + result.stderr;
         expect(output.length).toBeGreaterThan(200);
-        for (const secret of scanned) expect(output, `${args.join(' ')} printed ${secret}`).not.toContain(secret);
+        for (const secret of [...scanned, 'sekrit-token-value-42']) expect(output, `${args.join(' ')} printed ${secret}`).not.toContain(secret);
         if (args.includes('--json')) JSON.parse(result.stdout);
       }
     }, 60_000);
