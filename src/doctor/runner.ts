@@ -1,6 +1,7 @@
 // Runs the selected checks (concurrently, printed in order), bounds each one in time, turns a
 // crashing check into a failure, and masks every secret before anything leaves this module.
 import { configChecks } from './config.js';
+import { withConsoleHint } from './console-hint.js';
 import { connectivityChecks } from './connectivity.js';
 import type { DoctorContext } from './context.js';
 import { credentialChecks } from './credentials.js';
@@ -73,7 +74,7 @@ export async function runChecks(ctx: DoctorContext, checks: readonly Check[]): P
     status: result.status,
     title: check.title,
     detail: oneLine(ctx.redact(result.detail)),
-    ...(result.fix ? { fix: oneLine(ctx.redact(result.fix)) } : {}),
+    ...(result.fix ? { fix: oneLine(ctx.redact(withConsoleHint(check, result) ?? result.fix)) } : {}),
   }));
   return { ok: reports.every((r) => r.status !== 'fail'), checks: reports };
 }

@@ -36,6 +36,7 @@ export interface BuildAppOptions {
   serverFactory?: FastifyServerOptions['serverFactory'];
   now?: () => Date;
   version?: string;
+  debug?: RouteContext['debug'];
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
@@ -96,6 +97,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     realtimeStats: options.realtimeStats,
     startedAt: now(),
     version: options.version ?? '0.0.0',
+    debug: options.debug,
   };
   app.decorateRequest('auth', null);
 

@@ -8,6 +8,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { createHttpApiPlugin } from './http-api.js';
 import { Hub, type LogFn } from './hub.js';
 import { PusherSocketServer } from './socket.js';
+import type { PusherTap } from './tap.js';
 
 export interface PusherApp {
   id: string;
@@ -33,9 +34,12 @@ export interface EmbeddedPusherOptions {
   timestampWindowSeconds?: number;
   /** Receives operational messages; never given secrets or signatures. */
   log?: LogFn;
+  /** Observer for the debug console: every connection, subscription, client event and API trigger. */
+  tap?: PusherTap;
 }
 
 export type { LogFn };
+export type { PusherTap, PusherTapEvent } from './tap.js';
 
 export class EmbeddedPusherServer {
   readonly app: PusherApp;
@@ -52,6 +56,7 @@ export class EmbeddedPusherServer {
       app: this.app,
       clientEventsPerSecond: positive(options.clientEventsPerSecond, 10, 'clientEventsPerSecond'),
       log,
+      tap: options.tap,
     });
     this.sockets = new PusherSocketServer({
       appKey: this.app.key,
@@ -62,12 +67,14 @@ export class EmbeddedPusherServer {
       maxPayloadBytes: positive(options.maxPayloadBytes, 64 * 1024, 'maxPayloadBytes'),
       maxBufferedBytes: positive(options.maxBufferedBytes, 1024 * 1024, 'maxBufferedBytes'),
       log,
+      tap: options.tap,
     });
     this.httpApiPlugin = createHttpApiPlugin({
       app: this.app,
       hub: this.hub,
       timestampWindowSeconds: nonNegative(options.timestampWindowSeconds, 600, 'timestampWindowSeconds'),
       log,
+      tap: options.tap,
     });
   }
 
@@ -76,9 +83,9 @@ export class EmbeddedPusherServer {
     this.sockets.attach(server);
   }
 
-  /** In-process trigger: `data` is sent verbatim (already JSON-encoded by the caller). */
-  publish(channels: string[], event: string, data: string, exceptSocketId?: string): void {
-    this.hub.publish(channels, event, data, exceptSocketId);
+  /** In-process trigger: `data` is sent verbatim (already JSON-encoded by the caller). Returns the sockets reached. */
+  publish(channels: string[], event: string, data: string, exceptSocketId?: string): number {
+    return this.hub.publish(channels, event, data, exceptSocketId);
   }
 
   stats(): { connections: number; channels: number } {

@@ -15,6 +15,7 @@ import {
   errorFrame,
   generateSocketId,
 } from './protocol.js';
+import type { PusherTap } from './tap.js';
 
 export interface SocketServerOptions {
   appKey: string;
@@ -28,7 +29,17 @@ export interface SocketServerOptions {
   /** How long `close()` waits for clients to finish the close handshake before terminating. */
   shutdownTimeoutMs?: number;
   generateId?: () => string;
+  /** Observer for the debug console (connections opened, refused, closed). */
+  tap?: PusherTap;
 }
+
+/** `client` and `version` from the handshake query (pusher-js sends `client=js&version=8.4.0`), for the console. */
+interface ClientInfo {
+  client?: string;
+  version?: string;
+}
+
+const CLIENT_INFO_RE = /^[\w.+-]{1,32}$/;
 
 const APP_PATH_RE = /^\/app\/([^/]+)\/?$/;
 
@@ -77,11 +88,13 @@ export class PusherSocketServer {
       return;
     }
     const key = decodeSegment(match[1] ?? '');
-    const protocol = new URLSearchParams(queryOf(req.url)).get('protocol');
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, key, protocol));
+    const query = new URLSearchParams(queryOf(req.url));
+    const protocol = query.get('protocol');
+    const info = clientInfo(query);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, key, protocol, info));
   }
 
-  private onSocket(ws: WebSocket, key: string, protocolParam: string | null): void {
+  private onSocket(ws: WebSocket, key: string, protocolParam: string | null, info: ClientInfo = {}): void {
     this.sockets.add(ws);
     ws.on('error', (error) => {
       // ws closes the socket itself (e.g. 1009 for an oversized frame); we only keep the process alive.
@@ -89,26 +102,33 @@ export class PusherSocketServer {
     });
     ws.on('close', () => this.sockets.delete(ws));
 
+    const refused = (code: number, detail: string): void => {
+      refuse(ws, code, detail);
+      this.options.tap?.({ kind: 'connection.refused', code, detail, app_key: key.slice(0, 64), ...info });
+    };
     if (key !== this.options.appKey) {
-      refuse(ws, ErrorCode.APP_NOT_FOUND, 'Application does not exist');
+      refused(ErrorCode.APP_NOT_FOUND, 'Application does not exist');
       return;
     }
     // Missing / non-numeric protocol counts as 7 (stock clients always send 7).
     const requested = protocolParam !== null && /^\d+$/.test(protocolParam) ? Number(protocolParam) : PROTOCOL_VERSION;
     if (requested < MIN_PROTOCOL_VERSION) {
-      refuse(ws, ErrorCode.UNSUPPORTED_PROTOCOL, `Unsupported protocol version ${requested}`);
+      refused(ErrorCode.UNSUPPORTED_PROTOCOL, `Unsupported protocol version ${requested}`);
       return;
     }
     if (this.liveConnections >= this.options.maxConnections) {
-      refuse(ws, ErrorCode.OVER_QUOTA, 'Over connection quota');
+      refused(ErrorCode.OVER_QUOTA, 'Over connection quota');
       return;
     }
-    this.register(ws);
+    this.register(ws, requested, info);
   }
 
-  private register(ws: WebSocket): void {
+  private register(ws: WebSocket, protocol = PROTOCOL_VERSION, info: ClientInfo = {}): void {
     const { hub, log, maxBufferedBytes } = this.options;
     const id = this.uniqueId();
+    const tap = this.options.tap;
+    /** Why the server itself cut the socket, when it did (for the console's close line). */
+    let cause: string | undefined;
     const conn: HubConnection = {
       id,
       send(frame: string): boolean {
@@ -117,6 +137,7 @@ export class PusherSocketServer {
           // Slow consumer: drop it rather than buffer without bound. terminate() frees memory now;
           // a close frame would queue behind the very backlog we are trying to get rid of.
           log('warn', `pusher: dropping slow connection ${id} (${ws.bufferedAmount} bytes buffered)`);
+          cause = `slow consumer: ${ws.bufferedAmount} bytes buffered`;
           ws.terminate();
           return false;
         }
@@ -133,6 +154,7 @@ export class PusherSocketServer {
     // Liveness: any frame (or ws-level ping/pong) resets it; silence past activity_timeout + grace → 4201.
     const idleTimer = setTimeout(() => {
       log('info', `pusher: closing idle connection ${id}`);
+      cause = 'no activity (pong timeout)';
       conn.send(errorFrame(ErrorCode.PONG_TIMEOUT, 'Pong reply not received in time'));
       conn.close(ErrorCode.PONG_TIMEOUT, 'Pong reply not received in time');
     }, this.idleMs);
@@ -157,13 +179,15 @@ export class PusherSocketServer {
     });
     ws.on('ping', touch);
     ws.on('pong', touch);
-    ws.on('close', () => {
+    ws.on('close', (code: number, reason: Buffer) => {
       clearTimeout(idleTimer);
       this.liveConnections -= 1;
       hub.removeConnection(id);
+      tap?.({ kind: 'connection.closed', socket_id: id, code, reason: reason.toString('utf8').slice(0, 123), ...(cause ? { cause } : {}) });
     });
 
     ws.send(connectionEstablishedFrame(id, this.options.activityTimeoutSeconds));
+    tap?.({ kind: 'connection.opened', socket_id: id, protocol, ...info });
   }
 
   private uniqueId(): string {
@@ -205,6 +229,15 @@ export class PusherSocketServer {
     clearTimeout(timeout);
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
+}
+
+function clientInfo(query: URLSearchParams): ClientInfo {
+  const info: ClientInfo = {};
+  const client = query.get('client');
+  const version = query.get('version');
+  if (client !== null && CLIENT_INFO_RE.test(client)) info.client = client;
+  if (version !== null && CLIENT_INFO_RE.test(version)) info.version = version;
+  return info;
 }
 
 function refuse(ws: WebSocket, code: number, message: string): void {
