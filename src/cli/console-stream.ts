@@ -1,5 +1,6 @@
 // Opens the server's signed console stream and yields validated debug events, one per NDJSON line.
 // The server is authenticated, but its lines still carry text from strangers: each is checked.
+import { randomBytes } from 'node:crypto';
 import { signRequest, type AppCredentials } from '../server/pusher/signatures.js';
 import { debugEventSchema, type DebugEvent } from '../server/observability/events.js';
 import { CONSOLE_PATH } from '../server/observability/console-endpoint.js';
@@ -18,9 +19,12 @@ export class ConsoleStreamError extends Error {
   }
 }
 
-/** The signed URL for one console request (a signature is accepted once: sign per attempt). */
+/**
+ * The signed URL for one console request. A signature is accepted once, so each attempt signs
+ * afresh, with a random nonce so two consoles started in the same second differ.
+ */
 export function signedConsoleUrl(server: string, app: AppCredentials): URL {
-  const signed = signRequest(app, { method: 'GET', path: CONSOLE_PATH });
+  const signed = signRequest(app, { method: 'GET', path: CONSOLE_PATH, params: { nonce: randomBytes(8).toString('hex') } });
   const base = server.endsWith('/') ? server : `${server}/`;
   return new URL(`${CONSOLE_PATH.slice(1)}?${signed.queryString}`, base);
 }

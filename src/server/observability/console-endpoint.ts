@@ -1,7 +1,8 @@
 /**
  * `GET /debug/console`: the live event stream (NDJSON) for `chatctl console`. Only the operator may
  * watch: the request must be signed with the app secret exactly like a Pusher HTTP API call
- * (auth_key, auth_timestamp, auth_version, auth_signature), and a signature works only once.
+ * (auth_key, auth_timestamp, auth_version, auth_signature), and a signature works only once
+ * (chatctl console adds a random `nonce` parameter, signed like any other, so each request differs).
  * A console that stops reading is dropped as soon as its socket holds more than a bound.
  */
 import type { ServerResponse } from 'node:http';
