@@ -127,7 +127,8 @@ async function watch(server: string, app: { key: string; secret: string }, optio
     if (!(error instanceof ConsoleStreamError)) throw error;
     const { failure } = error;
     if (failure.kind === 'refused') {
-      throw new CliError(`${server} refused the console (${failure.status}: ${failure.message}); use the .env / --env-file / --db that serve uses.`, EXIT.refused);
+      const said = failure.message.replace(/[.\s]+$/, '');
+      throw new CliError(`${server} refused the console (${failure.status}: ${said}); use the .env / --env-file / --db that serve uses.`, EXIT.refused);
     }
     if (failure.kind === 'network') throw new CliError(`cannot watch ${server}: ${failure.message} (is chatctl serve running there?).`, EXIT.network);
     const what = failure.status === 404 ? 'has no debug console (404); is it chatctl serve of this version?' : `answered ${failure.status}: ${failure.message}`;
