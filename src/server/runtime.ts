@@ -1,6 +1,6 @@
 // Wires a running server: store + broadcaster (+ embedded Pusher server) + HTTP app on one port.
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/env.js';
@@ -11,6 +11,7 @@ import { LogBroadcaster } from './broadcasting/drivers/log.js';
 import { NullBroadcaster } from './broadcasting/drivers/null.js';
 import { PusherBroadcaster } from './broadcasting/drivers/pusher.js';
 import { embeddedCredentials, type PusherAppCredentials } from './broadcasting/embedded-credentials.js';
+import { createLimitedServer } from './connection-limits.js';
 import type { RealtimeInfo } from './http/context.js';
 import { DebugBus } from './observability/bus.js';
 import { consoleEndpoint, type ConsoleEndpointOptions } from './observability/console-endpoint.js';
@@ -118,13 +119,14 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     realtimeStats: embedded ? () => embedded.stats() : undefined,
     plugins: [...(embedded ? [async (a: FastifyInstance) => void (await a.register(embedded.httpApiPlugin))] : []), consolePlugin],
     serverFactory: (handler) => {
-      httpServer = createServer(handler);
+      httpServer = createLimitedServer(handler, config.connections).server;
       return httpServer;
     },
     version,
     debug,
     logger: false,
     accessLog: options.accessLog,
+    errorLog: (line) => log('error', line),
   });
 
   try {
