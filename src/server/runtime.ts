@@ -8,6 +8,7 @@ import { buildApp } from './app.js';
 import type { Broadcaster } from './broadcasting/broadcaster.js';
 import { EmbeddedBroadcaster } from './broadcasting/drivers/embedded.js';
 import { LogBroadcaster } from './broadcasting/drivers/log.js';
+import { RevocationWatcher } from './broadcasting/token-revocation.js';
 import { NullBroadcaster } from './broadcasting/drivers/null.js';
 import { PusherBroadcaster } from './broadcasting/drivers/pusher.js';
 import { embeddedCredentials, type PusherAppCredentials } from './broadcasting/embedded-credentials.js';
@@ -44,6 +45,8 @@ export interface StartOptions {
   embedded?: Partial<ConstructorParameters<typeof EmbeddedPusherServer>[0]>;
   /** Overrides for the debug console endpoint (buffer bound, heartbeat) in tests. */
   console?: Partial<Pick<ConsoleEndpointOptions, 'maxBufferedBytes' | 'maxConsoles' | 'heartbeatMs'>>;
+  /** How often sockets of tokens revoked elsewhere (`chatctl token revoke`) are looked for. Default 2000 ms. */
+  revocationCheckMs?: number;
 }
 
 /** The package version, for /health when the caller does not say (tests, embedding). */
@@ -72,6 +75,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       embedded = new EmbeddedPusherServer({
         app: { id: credentials.id, key: credentials.key, secret: credentials.secret },
         log,
+        ...config.realtimeLimits,
         tap: debug.pusherTap,
         ...options.embedded,
       });
@@ -141,6 +145,10 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     throw error;
   }
   if (embedded && httpServer) embedded.attach(httpServer);
+  const revocations = embedded
+    ? new RevocationWatcher({ sessions: embedded, revokedTokenIds: (ids) => store.revokedTokenIds(ids), intervalMs: options.revocationCheckMs ?? 2000, log })
+    : undefined;
+  revocations?.start();
 
   const address = app.server.address() as AddressInfo;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -160,6 +168,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     debug,
     close() {
       closing ??= (async () => {
+        await revocations?.stop();
         await embedded?.close();
         await app.close();
         await broadcaster.close();

@@ -34,6 +34,7 @@ export function subscriptionReason(errorType: string, detail: string): string {
   if (/signature/i.test(detail)) return 'bad signature';
   if (/channel_data/i.test(detail)) return 'bad channel_data';
   if (/unauthorized for this channel/i.test(detail)) return 'reserved channel';
+  if (/public channels are disabled/i.test(detail)) return 'public channel';
   return 'unauthorized';
 }
 

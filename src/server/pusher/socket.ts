@@ -6,6 +6,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { AddressCounter, addressKey } from './address-limits.js';
 import type { Hub, HubConnection, LogFn } from './hub.js';
 import {
   ErrorCode,
@@ -23,6 +24,12 @@ export interface SocketServerOptions {
   activityTimeoutSeconds: number;
   pongGraceSeconds: number;
   maxConnections: number;
+  /** Sockets one client address (IPv6: one /64) may hold at once; beyond it 4004, then HTTP 429. */
+  maxConnectionsPerAddress: number;
+  /** Who the client is; default the TCP peer address. */
+  clientAddress?: (req: IncomingMessage) => string | undefined;
+  /** Told when a registered connection is gone (after the hub forgot it). */
+  onConnectionClosed?: (socketId: string) => void;
   maxPayloadBytes: number;
   maxBufferedBytes: number;
   log: LogFn;
@@ -52,11 +59,15 @@ export class PusherSocketServer {
   /** Our upgrade listener per attached server, so shutdown can detach exactly what it added. */
   private readonly attached = new Map<Server, (req: IncomingMessage, socket: Duplex, head: Buffer) => void>();
   private readonly idleMs: number;
+  private readonly perAddress: AddressCounter;
+  /** Over-limit sockets still being refused with 4004, per address: beyond a few, plain HTTP 429. */
+  private readonly refusing = new AddressCounter(MAX_REFUSALS_IN_FLIGHT_PER_ADDRESS);
 
   constructor(private readonly options: SocketServerOptions) {
     // permessage-deflate stays off (ws default for servers): it costs memory for 10 KB messages.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes, clientTracking: false });
     this.idleMs = (options.activityTimeoutSeconds + options.pongGraceSeconds) * 1000;
+    this.perAddress = new AddressCounter(options.maxConnectionsPerAddress);
   }
 
   get connectionCount(): number {
@@ -91,7 +102,35 @@ export class PusherSocketServer {
     const query = new URLSearchParams(queryOf(req.url));
     const protocol = query.get('protocol');
     const info = clientInfo(query);
+    const client = addressKey((this.options.clientAddress ?? peerAddress)(req));
+    if (!this.perAddress.tryAcquire(client)) {
+      this.refuseOverAddressLimit(req, socket, head, client, key, info);
+      return;
+    }
+    // Released when the TCP socket is gone, whichever way the upgrade ends.
+    if (socket.destroyed) {
+      this.perAddress.release(client);
+      return;
+    }
+    socket.once('close', () => this.perAddress.release(client));
     this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, key, protocol, info));
+  }
+
+  /** pusher-js stops retrying on 4004; a client that keeps piling sockets up gets HTTP 429 instead. */
+  private refuseOverAddressLimit(req: IncomingMessage, socket: Duplex, head: Buffer, client: string, key: string, info: ClientInfo): void {
+    if (!this.refusing.tryAcquire(client)) {
+      rejectUpgrade(socket, 429, 'Too Many Requests');
+      return;
+    }
+    socket.once('close', () => this.refusing.release(client));
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.sockets.add(ws);
+      ws.on('error', () => {});
+      ws.on('close', () => this.sockets.delete(ws));
+      const detail = `Over connection quota for your address (max ${this.options.maxConnectionsPerAddress})`;
+      refuse(ws, ErrorCode.OVER_QUOTA, detail);
+      this.options.tap?.({ kind: 'connection.refused', code: ErrorCode.OVER_QUOTA, detail, app_key: key.slice(0, 64), ...info });
+    });
   }
 
   private onSocket(ws: WebSocket, key: string, protocolParam: string | null, info: ClientInfo = {}): void {
@@ -183,6 +222,7 @@ export class PusherSocketServer {
       clearTimeout(idleTimer);
       this.liveConnections -= 1;
       hub.removeConnection(id);
+      this.options.onConnectionClosed?.(id);
       tap?.({ kind: 'connection.closed', socket_id: id, code, reason: reason.toString('utf8').slice(0, 123), ...(cause ? { cause } : {}) });
     });
 
@@ -238,6 +278,12 @@ function clientInfo(query: URLSearchParams): ClientInfo {
   if (client !== null && CLIENT_INFO_RE.test(client)) info.client = client;
   if (version !== null && CLIENT_INFO_RE.test(version)) info.version = version;
   return info;
+}
+
+const MAX_REFUSALS_IN_FLIGHT_PER_ADDRESS = 10;
+
+function peerAddress(req: IncomingMessage): string | undefined {
+  return req.socket.remoteAddress;
 }
 
 function refuse(ws: WebSocket, code: number, message: string): void {

@@ -71,6 +71,8 @@ export async function broadcastingRoutes(app: FastifyInstance, ctx: RouteContext
     if (why) throw refuse(why);
     ctx.debug?.emit({ kind: 'auth.granted', socket_id: socketId, channel, user_id: String(me.id) });
 
+    // Revoking this token (logout, `chatctl token revoke`) must end the socket it lets in.
+    if (request.auth) ctx.broadcaster.bindSocketToToken?.(socketId, request.auth.token.id);
     if (channel.startsWith('presence-')) {
       // Signed verbatim: the client sends back exactly this string on subscribe.
       const channelData = JSON.stringify({
