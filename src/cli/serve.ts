@@ -8,6 +8,7 @@ interface ServeOptions extends CommonOptions {
   port?: string;
   json?: boolean;
   verbose?: boolean;
+  debug?: boolean;
 }
 
 function parsePort(value: string | undefined): number | undefined {
@@ -26,6 +27,7 @@ export function registerServe(program: Command, version: string): void {
     .option('--env-file <path>', 'read configuration from this file instead of ./.env')
     .option('--json', 'print the ready line as JSON')
     .option('--verbose', 'log every request, broadcast and connection problem to stderr')
+    .option('--debug', 'print every connection, subscription, publish and trigger to stderr (as chatctl console shows them)')
     .addHelpText(
       'after',
       `
@@ -33,7 +35,8 @@ Examples:
   $ chatctl serve                              # http://127.0.0.1:8000, embedded Pusher server
   $ chatctl serve --port 0 --db /tmp/chat.sqlite
   $ BROADCAST_DRIVER=pusher chatctl serve      # trigger through Pusher Channels (PUSHER_* from .env)
-  $ APP_LOCALE=ar chatctl serve                # Arabic API messages, as the original app`,
+  $ APP_LOCALE=ar chatctl serve                # Arabic API messages, as the original app
+  $ chatctl serve --debug                      # watch connections, subscriptions and publishes here`,
     )
     .action(
       action(async (localOptions: ServeOptions, command: Command) => {
@@ -60,6 +63,8 @@ Examples:
           if (error instanceof StartupError || error instanceof DatabaseOpenError) throw new CliError(error.message);
           throw error;
         }
+
+        if (options.debug) (await import('./serve-debug.js')).printDebugEvents(server.debug);
 
         if (options.json) {
           printJson({ url: server.url, port: server.port, driver: server.driver, ws_url: server.realtime.wsUrl, key: server.realtime.key, database: config.databasePath });

@@ -46,6 +46,7 @@ export interface BuildAppOptions {
   loginThrottle?: LoginThrottle;
   now?: () => Date;
   version?: string;
+  debug?: RouteContext['debug'];
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
@@ -118,6 +119,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     realtimeStats: options.realtimeStats,
     startedAt: now(),
     version: options.version ?? '0.0.0',
+    debug: options.debug,
   };
   app.decorateRequest('auth', null);
 
