@@ -36,6 +36,8 @@ export interface BuildAppOptions {
   serverFactory?: FastifyServerOptions['serverFactory'];
   now?: () => Date;
   version?: string;
+  /** The database holds the demo accounts (`serve --demo`): /health reports `demo: true`. */
+  demo?: boolean;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
@@ -96,6 +98,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     realtimeStats: options.realtimeStats,
     startedAt: now(),
     version: options.version ?? '0.0.0',
+    demo: options.demo ?? false,
   };
   app.decorateRequest('auth', null);
 

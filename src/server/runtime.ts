@@ -11,6 +11,7 @@ import { NullBroadcaster } from './broadcasting/drivers/null.js';
 import { PusherBroadcaster } from './broadcasting/drivers/pusher.js';
 import { embeddedCredentials, type PusherAppCredentials } from './broadcasting/embedded-credentials.js';
 import type { RealtimeInfo } from './http/context.js';
+import { hasDemoData, seedDemo, type DemoSeedResult } from './demo/seed.js';
 import { EmbeddedPusherServer } from './pusher/index.js';
 import type { AppCredentials } from './pusher/signatures.js';
 import { SqliteStore } from './store/index.js';
@@ -27,6 +28,8 @@ export interface RunningServer {
   /** Public connection details for the ready line (never the secret). */
   realtime: { key: string | null; wsUrl: string | null; credentialsSource?: PusherAppCredentials['source'] };
   store: SqliteStore;
+  /** What `demo: true` seeded (the logins to print); null without it. */
+  demo: DemoSeedResult | null;
   close(): Promise<void>;
 }
 
@@ -36,6 +39,8 @@ export interface StartOptions {
   accessLog?: (line: string) => void;
   /** Overrides for tests (short liveness timeouts and the like). */
   embedded?: Partial<ConstructorParameters<typeof EmbeddedPusherServer>[0]>;
+  /** Seed the demo users and conversations (idempotent) before listening: `serve --demo`. */
+  demo?: boolean;
 }
 
 /** The package version, for /health when the caller does not say (tests, embedding). */
@@ -94,6 +99,10 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       break;
   }
 
+  // Demo accounts have public passwords: /health says so whenever the database holds them.
+  const demo = options.demo ? await seedDemo(store) : null;
+  const demoData = demo !== null || (await hasDemoData(store));
+
   let httpServer: Server | undefined;
   const app = await buildApp({
     store,
@@ -110,6 +119,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     version: options.version ?? packageVersion(),
     logger: false,
     accessLog: options.accessLog,
+    demo: demoData,
   });
 
   try {
@@ -140,6 +150,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       credentialsSource: credentials?.source,
     },
     store,
+    demo,
     close() {
       closing ??= (async () => {
         await embedded?.close();

@@ -34,6 +34,8 @@ export interface RouteContext {
   realtimeStats?: () => { connections: number; channels: number };
   startedAt: Date;
   version: string;
+  /** The database holds the demo accounts with their public passwords. */
+  demo: boolean;
 }
 
 export function ok<T>(data: T, message?: string) {
