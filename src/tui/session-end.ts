@@ -4,7 +4,7 @@ import { ApiError, ChatApi } from '../client/api.js';
 import { forgetToken, normalizeServer, readProfile } from '../client/profile.js';
 
 /** The login screen's line after a 401 in the middle of a session. */
-export const SESSION_ENDED = 'Your session ended: the server refused the token (revoked or expired). Log in again.';
+export const SESSION_ENDED = 'The server ended the session (token revoked or expired). Log in again.';
 /** The login screen's line when the token chatctl chat started with is refused. */
 export const TOKEN_REFUSED_AT_START = 'The server refused the saved token (revoked or expired). Log in again.';
 
