@@ -1,6 +1,5 @@
 // The seed's four chat endpoints plus explicit read marking and attachment download.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -12,12 +11,11 @@ import { HttpError } from '../errors.js';
 import { translate, validationMessage } from '../i18n/index.js';
 import { parseId } from '../params.js';
 import { isoSeconds, presentConversation, presentMessage, presentSentMessage, type PresentContext } from '../presenters.js';
-import { claimUpload, isUploadedFile, type UploadedFile } from '../uploads.js';
+import { sendAttachment } from '../attachment-download.js';
+import { claimUpload, STORED_NAME_RE, uploadOf, type UploadedFile } from '../uploads.js';
 import { optionalEnum, optionalString, requiredInteger, validateBody, validationError } from '../validation.js';
 
 const MESSAGE_MAX = 5000;
-/** Raster formats recognised from their bytes: the only attachments served inline. */
-const INLINE_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 const MESSAGE_TYPES = ['text', 'image', 'file'] as const;
 
 const startBody = z.object({ user_id: requiredInteger() });
@@ -121,9 +119,12 @@ export async function chatRoutes(app: FastifyInstance, ctx: RouteContext): Promi
       const participants = await participantsFor(conversationId, me.id);
       const raw = request.body ?? {};
       if (typeof raw !== 'object' || Array.isArray(raw)) throw new HttpError(400, translate(locale, 'malformed_body'));
-      const fileField = (raw as Record<string, unknown>).file;
-      const file = isUploadedFile(fileField) ? fileField : undefined;
-      const body = validateBody(sendBody, { ...raw, file: undefined }, locale);
+      // Only a real multipart file part is an upload; any `file` value in the body is refused.
+      if ((raw as Record<string, unknown>).file !== undefined) {
+        throw validationError(locale, { file: [validationMessage(locale, 'file', 'file')] });
+      }
+      const file = uploadOf(request);
+      const body = validateBody(sendBody, raw, locale);
       const { type, attachment } = resolveAttachment(body.type, file);
       if (!file && body.message === undefined) {
         throw validationError(locale, { message: [validationMessage(locale, 'required', 'message')] });
@@ -158,18 +159,10 @@ export async function chatRoutes(app: FastifyInstance, ctx: RouteContext): Promi
     const message = await store.getMessage(parseId((request.params as { id: string }).id, locale));
     if (!message || !message.attachment) throw new HttpError(404, translate(locale, 'not_found'));
     await participantsFor(message.conversationId, me.id);
-    const { attachment } = message;
-    const inline = INLINE_IMAGE_TYPES.has(attachment.mime);
-    reply
-      .header('content-type', inline ? attachment.mime : 'application/octet-stream')
-      .header('content-length', String(attachment.size))
-      .header('x-content-type-options', 'nosniff')
-      .header('cache-control', 'private, max-age=86400')
-      .header(
-        'content-disposition',
-        `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(attachment.originalName)}`,
-      );
-    return reply.send(createReadStream(join(ctx.config.dataDir, 'uploads', attachment.storedName)));
+    if (!(await sendAttachment(reply, join(ctx.config.dataDir, 'uploads'), message.attachment))) {
+      throw new HttpError(404, translate(locale, 'not_found'));
+    }
+    return reply;
   });
 
   function publishSent(message: StoredMessage, participantIds: number[], request: FastifyRequest, present: PresentContext) {
@@ -207,7 +200,9 @@ export async function chatRoutes(app: FastifyInstance, ctx: RouteContext): Promi
   ): { type: MessageType; attachment: Attachment | null } {
     if (!file) return { type: requested ?? 'text', attachment: null };
     if (requested === 'text') throw validationError(locale, { type: [translate(locale, 'attachment_not_allowed')] });
-    if (file.size === 0) throw validationError(locale, { file: [validationMessage(locale, 'file', 'file')] });
+    if (file.size === 0 || !STORED_NAME_RE.test(file.storedName)) {
+      throw validationError(locale, { file: [validationMessage(locale, 'file', 'file')] });
+    }
     const type: MessageType = requested === 'image' || requested === 'file' ? requested : file.imageMime ? 'image' : 'file';
     if (type === 'image' && !file.imageMime) {
       throw validationError(locale, { file: [validationMessage(locale, 'image', 'file')] });
