@@ -155,7 +155,7 @@ export function placeFailure(mode: LoginMode, failure: RequestFailure, focus: Fi
   }
   if (failure.status === 404 || failure.status === 405) {
     // Not the chat API: the URL is what to fix.
-    return { fieldErrors: { server: `${sentence(failure.message)} (HTTP ${failure.status}): is this a chatctl server?` }, banner: null, focus: 'server' };
+    return { fieldErrors: { server: `${failure.message.trim().replace(/\.$/, '')} (HTTP ${failure.status}): is this a chatctl server?` }, banner: null, focus: 'server' };
   }
   return { fieldErrors: {}, banner: { text: sentence(failure.message), tone: 'error' }, focus };
 }
