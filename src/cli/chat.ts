@@ -7,6 +7,7 @@ import { clientOptions, resolve, toCliError } from './verbs/common.js';
 interface ChatOptions {
   server?: string;
   token?: string;
+  login?: boolean;
 }
 
 /**
@@ -28,6 +29,7 @@ async function importInteractive(): Promise<typeof import('../tui/run.js')> {
 export function registerChat(program: Command): void {
   clientOptions(program.command('chat'))
     .description('the terminal chat client: your conversations with unread counts, history, live messages')
+    .option('--login', 'start on the login screen even with a saved login (to be someone else in this terminal)')
     .addHelpText(
       'after',
       `
@@ -44,17 +46,19 @@ account. The login is saved as chatctl login saves it.
 
 Examples:
   $ chatctl chat                                   # log in (or register) on the first screen
+  $ chatctl chat --login                           # a second terminal, as someone else
   $ chatctl chat --server https://chat.example.com
   $ chatctl login --email ann@example.com && chatctl chat
   $ chatctl chat --server http://127.0.0.1:8000 --token "$TOKEN"`,
     )
     .action(
       action(async (options: ChatOptions) => {
+        if (options.login && options.token !== undefined) throw new CliError('--login and --token do not go together: --login asks who you are.', 2);
         const connection = await resolve(options);
         const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
         const { ApiError, ChatApi } = await import('../client/api.js');
         const { loadBootstrap } = await import('../tui/session.js');
-        let { token } = connection;
+        let token = options.login ? undefined : connection.token;
         let bootstrap;
         let notice: string | undefined;
         if (token) {
@@ -69,7 +73,7 @@ Examples:
             token = undefined;
             bootstrap = undefined;
           }
-        } else if (connection.profile.token && connection.profile.server) {
+        } else if (!options.login && connection.profile.token && connection.profile.server) {
           notice = `You are logged in to ${connection.profile.server}; log in to ${connection.server} here.`;
         }
         if (!interactive) {
@@ -77,7 +81,7 @@ Examples:
         }
         const { normalizeServer } = await import('../client/profile.js');
         const saved = connection.profile;
-        const email = saved.server && normalizeServer(saved.server) === connection.server ? saved.user?.email : undefined;
+        const email = !options.login && saved.server && normalizeServer(saved.server) === connection.server ? saved.user?.email : undefined;
         const { runChat } = await importInteractive();
         await runChat({ server: connection.server, token, bootstrap, notice, email });
         // Everything is closed; should a stray handle linger (an idle keep-alive socket), do not wait for it.

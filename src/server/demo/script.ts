@@ -25,17 +25,8 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { key: 'layla', name: 'Layla Nasser', email: `layla@${DEMO_DOMAIN}`, password: 'demo-layla-1' },
 ];
 
+/** Seeded in this order, so Ann and Bob's conversation is the newest: first in both their lists. */
 export const DEMO_CONVERSATIONS: readonly DemoConversation[] = [
-  {
-    between: ['ann', 'bob'],
-    lines: [
-      ['bob', 'Hi Ann! Is the new build up on staging?'],
-      ['ann', 'Yes, deployed ten minutes ago.'],
-      ['ann', 'Release notes are in the usual place.'],
-      ['bob', 'Great, I will test the login flow after lunch.'],
-      ['bob', 'Can you join the call at 3?'],
-    ],
-  },
   {
     between: ['omar', 'layla'],
     lines: [
@@ -61,6 +52,16 @@ export const DEMO_CONVERSATIONS: readonly DemoConversation[] = [
     lines: [
       ['layla', 'Hi Bob, the Arabic translation of the app is ready for review.'],
       ['bob', 'Thanks Layla, I will look at it today.'],
+    ],
+  },
+  {
+    between: ['ann', 'bob'],
+    lines: [
+      ['bob', 'Hi Ann! Is the new build up on staging?'],
+      ['ann', 'Yes, deployed ten minutes ago.'],
+      ['ann', 'Release notes are in the usual place.'],
+      ['bob', 'Great, I will test the login flow after lunch.'],
+      ['bob', 'Can you join the call at 3?'],
     ],
   },
 ];
