@@ -243,6 +243,15 @@ describe('chatctl chat: logging in, registering, and the end of a session (Ink, 
     });
   }
 
+  it('keys typed ahead arrive in one chunk (or one line, before the terminal left line mode): Tab and Enter in it still count', async () => {
+    for (const end of ['\r', '\n']) {
+      const app = await openLogin();
+      app.stdin.write(`${ann.email}\t${PASSWORD}${end}`);
+      await waitForFrame(app.lastFrame, (f) => f.includes('Conversations (1)') && f.includes('│ Ann │'));
+      cleanup();
+    }
+  });
+
   it('Shift-Tab goes back a field, and Esc leaves the register form', async () => {
     const app = await openLogin();
     app.stdin.write(SHIFT_TAB);

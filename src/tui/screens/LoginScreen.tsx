@@ -67,11 +67,12 @@ export function LoginScreen(props: {
   const onInput = (input: string, key: Key) => {
     if (key.ctrl && input === 'r') return login.dispatch({ type: 'switch-mode' });
     if (key.tab && key.shift) return login.dispatch({ type: 'focus', delta: -1 });
-    // Keys typed fast arrive as one chunk ("ann@x.org\tsecret\r"): Tab and Enter inside it still count.
-    if (!pasting.current && input.length > 1 && /[\t\r]/.test(input) && !/\[20[01]~/.test(input)) {
-      for (const part of input.split(/([\t\r])/)) {
+    // Keys typed fast arrive as one chunk ("ann@x.org\tsecret\r"), and what was typed before the
+    // terminal left line mode as one line ("ann@x.org\tsecret\n"): Tab and Enter in it still count.
+    if (!pasting.current && input.length > 1 && /[\t\r\n]/.test(input) && !/\[20[01]~/.test(input)) {
+      for (const part of input.split(/(\t|\r\n?|\n)/)) {
         if (part === '\t') login.dispatch({ type: 'focus', delta: 1 });
-        else if (part === '\r') login.submit();
+        else if (part === '\r' || part === '\n' || part === '\r\n') login.submit();
         else if (part) login.dispatch({ type: 'insert', text: part });
       }
       return;
