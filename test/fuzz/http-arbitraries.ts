@@ -163,7 +163,7 @@ const bodies = fc.oneof(
     contentType: 'application/x-www-form-urlencoded',
     body: bytes(`type=${v.type}&file[kind]=uploaded-file&file[storedName]=${encodeURIComponent(v.file.storedName)}&file[size]=${v.file.size}&message=hi`),
   })),
-  wrongTypes.map((v) => ({ contentType: 'application/x-www-form-urlencoded', body: bytes(new URLSearchParams(Object.entries(v).map(([k, x]) => [k, JSON.stringify(x) ?? ''])).toString()) })),
+  wrongTypes.map((v) => ({ contentType: 'application/x-www-form-urlencoded', body: bytes(new URLSearchParams(Object.entries(v).map(([k, x]): [string, string] => [k, JSON.stringify(x) ?? ''])).toString()) })),
   fc.constantFrom('message[]=a&message[]=b&type=text', 'message[a]=1&type=text', '__proto__[x]=1&message=a&type=text', 'message=%ff%fe&type=text', 'type=text&message=' + 'x'.repeat(5000)).map((b) => ({
     contentType: 'application/x-www-form-urlencoded',
     body: bytes(b),
