@@ -10,7 +10,7 @@ const SEED = 20261201;
 const RUNS = 3000;
 const TIME_LIMIT_MS = 30_000;
 /** Heap after GC may end this much above where it started (caches, JIT, statement caches). */
-const HEAP_SLACK_BYTES = 24 * 1024 * 1024;
+const HEAP_SLACK_BYTES = 8 * 1024 * 1024;
 
 /** The failing request in one line (the default report prints every byte of it). */
 function briefReport(details: fc.RunDetails<[FuzzRequest]>): void {

@@ -9,7 +9,7 @@ import { register, startFuzzServer, type FuzzServer } from './harness.js';
 const SEED = 7_2026;
 const RUNS = 400;
 const TIME_LIMIT_MS = 20_000;
-const HEAP_SLACK_BYTES = 16 * 1024 * 1024;
+const HEAP_SLACK_BYTES = 8 * 1024 * 1024;
 
 type Frame = { text: string } | { bytes: Buffer; binary: boolean };
 
