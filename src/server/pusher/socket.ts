@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { AddressCounter, addressKey } from './address-limits.js';
 import type { Hub, HubConnection, LogFn } from './hub.js';
+import { SharedFrames } from './shared-frames.js';
 import {
   ErrorCode,
   MIN_PROTOCOL_VERSION,
@@ -51,6 +52,8 @@ export class PusherSocketServer {
   private readonly perAddress: AddressCounter;
   /** Over-limit sockets still being refused with 4004, per address: beyond a few, plain HTTP 429. */
   private readonly refusing = new AddressCounter(MAX_REFUSALS_IN_FLIGHT_PER_ADDRESS);
+  /** One framed copy of each broadcast frame, shared by every socket it goes to. */
+  private readonly frames = new SharedFrames();
 
   constructor(private readonly options: SocketServerOptions) {
     // permessage-deflate stays off (ws default for servers): it costs memory for 10 KB messages.
@@ -145,6 +148,7 @@ export class PusherSocketServer {
 
   private register(ws: WebSocket): void {
     const { hub, log, maxBufferedBytes } = this.options;
+    const frames = this.frames;
     const id = this.uniqueId();
     const conn: HubConnection = {
       id,
@@ -157,7 +161,7 @@ export class PusherSocketServer {
           ws.terminate();
           return false;
         }
-        ws.send(frame);
+        frames.send(ws, frame);
         return true;
       },
       close(code: number, reason: string): void {
