@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register, rawHttp, startFuzzServer, type FuzzServer } from './harness.js';
 import { requests, type Actors, type FuzzRequest } from './http-arbitraries.js';
 
-const SEED = 20261201;
+/** Fixed in CI; FUZZ_SEED=n explores another sequence (the failing seed is printed). */
+const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 const RUNS = 3000;
-const TIME_LIMIT_MS = 30_000;
+const TIME_LIMIT_MS = 20_000;
 /** Heap after GC may end this much above where it started (caches, JIT, statement caches). */
 const HEAP_SLACK_BYTES = 8 * 1024 * 1024;
 
