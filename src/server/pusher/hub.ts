@@ -25,6 +25,7 @@ import {
   type PresenceMember,
 } from './protocol.js';
 import { verifyChannelAuth, verifyUserAuth, type AppCredentials } from './signatures.js';
+import type { PusherTap } from './tap.js';
 
 export interface HubConnection {
   readonly id: string;
@@ -47,6 +48,8 @@ export interface HubOptions {
   /** Milliseconds clock; injectable for rate-limit tests. */
   now?: () => number;
   log?: LogFn;
+  /** Observer for the debug console; called synchronously, must not throw. */
+  tap?: PusherTap;
 }
 
 export interface ChannelInfo {
@@ -93,6 +96,7 @@ export class Hub {
   private readonly publicChannels: boolean;
   private readonly now: () => number;
   private readonly log: LogFn;
+  private readonly tap: PusherTap | undefined;
 
   constructor(options: HubOptions) {
     this.app = options.app;
@@ -104,6 +108,7 @@ export class Hub {
     this.publicChannels = options.publicChannels ?? false;
     this.now = options.now ?? Date.now;
     this.log = options.log ?? (() => {});
+    this.tap = options.tap;
   }
 
   // -- connections -----------------------------------------------------------
@@ -155,6 +160,7 @@ export class Hub {
         this.subscribe(state, frame.channel, frame.auth, frame.channelData);
         return;
       case 'unsubscribe':
+        if (state.subscriptions.has(frame.channel)) this.tap?.({ kind: 'unsubscribed', socket_id: state.conn.id, channel: frame.channel });
         this.leave(state, frame.channel);
         return;
       case 'signin':
@@ -172,6 +178,7 @@ export class Hub {
     const { conn } = state;
     const reject = (type: 'AuthError' | 'LimitReached' | 'InvalidChannel', error: string, status: number): void => {
       conn.send(subscriptionErrorFrame(name, type, error, status));
+      this.tap?.({ kind: 'subscription.refused', socket_id: conn.id, channel: name, error_type: type, detail: error, status });
     };
 
     if (name.length > MAX_CHANNEL_NAME_LENGTH) {
@@ -209,6 +216,7 @@ export class Hub {
       this.channelFor(name, type).subscribers.set(conn.id, state);
       state.subscriptions.set(name, undefined);
       conn.send(subscriptionSucceededFrame(name));
+      this.tap?.({ kind: 'subscription.succeeded', socket_id: conn.id, channel: name });
       return;
     }
 
@@ -245,9 +253,9 @@ export class Hub {
     const existing = members.get(member.key);
     if (!existing && members.size >= this.maxPresenceMembers) {
       if (channel.subscribers.size === 0) this.channels.delete(name);
-      conn.send(
-        subscriptionErrorFrame(name, 'LimitReached', `Presence channel is full (max ${this.maxPresenceMembers} members)`, ErrorCode.OVER_CAPACITY),
-      );
+      const detail = `Presence channel is full (max ${this.maxPresenceMembers} members)`;
+      conn.send(subscriptionErrorFrame(name, 'LimitReached', detail, ErrorCode.OVER_CAPACITY));
+      this.tap?.({ kind: 'subscription.refused', socket_id: conn.id, channel: name, error_type: 'LimitReached', detail, status: ErrorCode.OVER_CAPACITY });
       return;
     }
 
@@ -259,8 +267,10 @@ export class Hub {
       members.set(member.key, { ...member, sockets: new Set([conn.id]) });
       // Only a new user id is announced, and never to the joining socket.
       this.broadcast(channel, memberAddedFrame(name, member), conn.id);
+      this.tap?.({ kind: 'member.added', socket_id: conn.id, channel: name, user_id: member.key });
     }
     conn.send(subscriptionSucceededFrame(name, presencePayload(members.values())));
+    this.tap?.({ kind: 'subscription.succeeded', socket_id: conn.id, channel: name, user_id: member.key });
   }
 
   private leave(state: ConnectionState, name: string): void {
@@ -278,6 +288,7 @@ export class Hub {
           // The user's last socket left the channel.
           channel.members.delete(memberKey);
           this.broadcast(channel, memberRemovedFrame(name, member));
+          this.tap?.({ kind: 'member.removed', channel: name, user_id: memberKey });
         }
       }
     }
@@ -299,6 +310,7 @@ export class Hub {
     const { conn } = state;
     const reject = (message: string): void => {
       conn.send(errorFrame(ErrorCode.CLIENT_EVENT_REJECTED, message));
+      this.tap?.({ kind: 'client-event.refused', socket_id: conn.id, channel: name, event, detail: message });
     };
     if (!this.takeClientEventToken(state)) {
       reject(`Client event rejected due to rate limit (max ${this.clientEventsPerSecond} per second)`);
@@ -320,7 +332,8 @@ export class Hub {
     const channel = this.channels.get(name);
     if (!channel) return;
     const userId = type === 'presence' ? state.subscriptions.get(name) : undefined;
-    this.broadcast(channel, clientEventFrame(name, event, data, hasData, userId), conn.id);
+    const recipients = this.broadcast(channel, clientEventFrame(name, event, data, hasData, userId), conn.id);
+    this.tap?.({ kind: 'client-event', socket_id: conn.id, channel: name, event, data, recipients, ...(userId !== undefined ? { user_id: userId } : {}) });
   }
 
   /** Fixed one-second window per connection. */
@@ -341,6 +354,7 @@ export class Hub {
     const refuse = (message: string): void => {
       conn.send(errorFrame(ErrorCode.UNAUTHORIZED, message));
       conn.close(ErrorCode.UNAUTHORIZED, 'Connection is unauthorized');
+      this.tap?.({ kind: 'signin.refused', socket_id: conn.id, detail: message });
     };
     if (!verifyUserAuth(this.app, conn.id, userData, auth)) {
       refuse('Invalid signin signature');
@@ -359,6 +373,7 @@ export class Hub {
     }
     this.setSignedInUser(state, id);
     conn.send(signinSuccessFrame(userData));
+    this.tap?.({ kind: 'signin', socket_id: conn.id, user_id: id });
   }
 
   private setSignedInUser(state: ConnectionState, userId: string | undefined): void {

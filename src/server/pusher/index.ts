@@ -10,6 +10,7 @@ import { Hub, type LogFn } from './hub.js';
 import { limitLog, type LimitedLog } from './log-limiter.js';
 import { ErrorCode } from './protocol.js';
 import { PusherSocketServer } from './socket.js';
+import type { PusherTap } from './tap.js';
 import { TokenSockets } from './token-sockets.js';
 
 export interface PusherApp {
@@ -46,9 +47,12 @@ export interface EmbeddedPusherOptions {
   timestampWindowSeconds?: number;
   /** Receives operational messages; never given secrets or signatures. */
   log?: LogFn;
+  /** Observer for the debug console: every connection, subscription, client event and API trigger. */
+  tap?: PusherTap;
 }
 
 export type { LogFn };
+export type { PusherTap, PusherTapEvent } from './tap.js';
 
 export class EmbeddedPusherServer {
   readonly app: PusherApp;
@@ -69,6 +73,7 @@ export class EmbeddedPusherServer {
       publicChannels: options.publicChannels ?? false,
       maxChannelsPerConnection: positive(options.maxChannelsPerConnection, 100, 'maxChannelsPerConnection'),
       log,
+      tap: options.tap,
     });
     // Anyone can open a socket: what sockets make us write is rate-limited.
     this.connectionLog = limitLog(log, { maxLines: positive(options.maxConnectionWarnings, 20, 'maxConnectionWarnings'), intervalMs: 10_000 });
@@ -84,12 +89,14 @@ export class EmbeddedPusherServer {
       maxPayloadBytes: positive(options.maxPayloadBytes, 64 * 1024, 'maxPayloadBytes'),
       maxBufferedBytes: positive(options.maxBufferedBytes, 1024 * 1024, 'maxBufferedBytes'),
       log: this.connectionLog.log,
+      tap: options.tap,
     });
     this.httpApiPlugin = createHttpApiPlugin({
       app: this.app,
       hub: this.hub,
       timestampWindowSeconds: nonNegative(options.timestampWindowSeconds, 600, 'timestampWindowSeconds'),
       log,
+      tap: options.tap,
     });
   }
 
@@ -98,9 +105,9 @@ export class EmbeddedPusherServer {
     this.sockets.attach(server);
   }
 
-  /** In-process trigger: `data` is sent verbatim (already JSON-encoded by the caller). */
-  publish(channels: string[], event: string, data: string, exceptSocketId?: string): void {
-    this.hub.publish(channels, event, data, exceptSocketId);
+  /** In-process trigger: `data` is sent verbatim (already JSON-encoded by the caller). Returns the sockets reached. */
+  publish(channels: string[], event: string, data: string, exceptSocketId?: string): number {
+    return this.hub.publish(channels, event, data, exceptSocketId);
   }
 
   /**
