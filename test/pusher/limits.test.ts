@@ -192,3 +192,23 @@ describe('addressKey', () => {
     expect(addressKey(undefined)).toBe('unknown');
   });
 });
+
+describe('limitLog', () => {
+  it('passes N lines per window, sums up the rest when the window ends, and starts afresh', async () => {
+    const { limitLog } = await import('../../src/server/pusher/log-limiter.js');
+    let clock = 0;
+    const lines: string[] = [];
+    const limited = limitLog((level, message) => lines.push(`${level}: ${message}`), { maxLines: 2, intervalMs: 10_000, now: () => clock });
+    for (let i = 0; i < 5; i++) limited.log('warn', `w${i}`);
+    expect(lines).toEqual(['warn: w0', 'warn: w1']);
+    clock = 10_000;
+    limited.log('info', 'next window');
+    expect(lines).toEqual(['warn: w0', 'warn: w1', 'warn: pusher: suppressed 3 more connection warnings (at most 2 are written per 10 s)', 'info: next window']);
+    limited.log('warn', 'x');
+    limited.log('warn', 'y');
+    limited.flush();
+    expect(lines.slice(4)).toEqual(['warn: x', 'warn: pusher: suppressed 1 more connection warning (at most 2 are written per 10 s)']);
+    limited.flush();
+    expect(lines).toHaveLength(6);
+  });
+});
