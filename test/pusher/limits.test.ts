@@ -132,6 +132,26 @@ describe('public channels', () => {
     expect(client.connection.state).toBe('connected');
   });
 
+  it('stay off without touching #server-to-user-{id}, which a signed-in socket still gets', async () => {
+    const h = await start({ publicChannels: false });
+    const { signUser } = await import('../../src/server/pusher/signatures.js');
+    const { ws, first } = await connect(h.port);
+    const socketId = (JSON.parse(first.data as string) as { socket_id: string }).socket_id;
+    const frames: Record<string, unknown>[] = [];
+    ws.on('message', (data) => frames.push(JSON.parse(data.toString()) as Record<string, unknown>));
+    const userData = '{"id":"42"}';
+    ws.send(JSON.stringify({ event: 'pusher:signin', data: { auth: signUser(APP, socketId, userData), user_data: userData } }));
+    ws.send(JSON.stringify({ event: 'pusher:subscribe', data: { auth: '', channel: '#server-to-user-42' } }));
+    ws.send(JSON.stringify({ event: 'pusher:subscribe', data: { auth: '', channel: 'server-to-user-42' } }));
+    const deadline = Date.now() + 5000;
+    while (frames.length < 3 && Date.now() < deadline) await sleep(20);
+    expect(frames.map((f) => [f.event, f.channel ?? null])).toEqual([
+      ['pusher:signin_success', null],
+      ['pusher_internal:subscription_succeeded', '#server-to-user-42'],
+      ['pusher:subscription_error', 'server-to-user-42'],
+    ]);
+  });
+
   it('are allowed when enabled, up to the per-connection channel cap', async () => {
     const h = await start({ publicChannels: true, maxChannelsPerConnection: 3 });
     const client = pusherClient(h.port);
