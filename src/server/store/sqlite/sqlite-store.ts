@@ -54,8 +54,7 @@ const SUMMARY_SELECT = `
          me.unread_count
     FROM participants me
     JOIN conversations c ON c.id = me.conversation_id
-    JOIN participants other ON other.conversation_id = c.id AND other.user_id != me.user_id
-    JOIN users u ON u.id = other.user_id
+    JOIN users u ON u.id = (CASE WHEN c.user_low_id = me.user_id THEN c.user_high_id ELSE c.user_low_id END)
     LEFT JOIN messages m ON m.id = c.last_message_id
    WHERE me.user_id = @userId`;
 
@@ -304,9 +303,15 @@ export class SqliteStore implements ChatStore {
         .sql(`${base} AND m.id > @afterId ORDER BY m.id ASC LIMIT @limit`)
         .all({ conversationId, afterId: page.afterId, limit: page.limit }) as MessageRow[];
     } else {
-      rows = this
-        .sql(`${base} AND (@beforeId IS NULL OR m.id < @beforeId) ORDER BY m.id DESC LIMIT @limit`)
-        .all({ conversationId, beforeId: page.beforeId ?? null, limit: page.limit }) as MessageRow[];
+      // Two statements, not `(@beforeId IS NULL OR m.id < @beforeId)`: with the OR SQLite cannot
+      // seek to before_id and walks the index down from the newest message (10 ms at 50,000 deep).
+      rows = (
+        page.beforeId === undefined
+          ? this.sql(`${base} ORDER BY m.id DESC LIMIT @limit`).all({ conversationId, limit: page.limit })
+          : this
+              .sql(`${base} AND m.id < @beforeId ORDER BY m.id DESC LIMIT @limit`)
+              .all({ conversationId, beforeId: page.beforeId, limit: page.limit })
+      ) as MessageRow[];
       rows.reverse();
     }
     return rows.map(toMessage);
