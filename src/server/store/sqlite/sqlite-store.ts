@@ -32,6 +32,10 @@ const MESSAGE_COLUMNS = `
   (SELECT p.last_read_message_id FROM participants p
     WHERE p.conversation_id = m.conversation_id AND p.user_id != m.sender_id) AS recipient_last_read`;
 
+const PAGE_COLUMNS = `
+  m.id, m.conversation_id, m.sender_id, m.type, m.body, m.attachment, m.created_at,
+  s.name AS sender_name, s.avatar AS sender_avatar, NULL AS recipient_last_read`;
+
 interface SummaryRow {
   id: number;
   created_at: string;
@@ -296,7 +300,8 @@ export class SqliteStore implements ChatStore {
   }
 
   async listMessages(conversationId: number, page: MessagePage): Promise<StoredMessage[]> {
-    const base = `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users s ON s.id = m.sender_id WHERE m.conversation_id = @conversationId`;
+    // is_read comes from the two watermarks, read once per page instead of once per row.
+    const base = `SELECT ${PAGE_COLUMNS} FROM messages m JOIN users s ON s.id = m.sender_id WHERE m.conversation_id = @conversationId`;
     let rows: MessageRow[];
     if (page.afterId !== undefined) {
       rows = this
@@ -314,7 +319,13 @@ export class SqliteStore implements ChatStore {
       ) as MessageRow[];
       rows.reverse();
     }
-    return rows.map(toMessage);
+    const watermarks = this
+      .sql('SELECT user_id, last_read_message_id FROM participants WHERE conversation_id = ?')
+      .all(conversationId) as { user_id: number; last_read_message_id: number }[];
+    return rows.map((row) => {
+      row.recipient_last_read = watermarks.find((w) => w.user_id !== row.sender_id)?.last_read_message_id ?? null;
+      return toMessage(row);
+    });
   }
 
   async markRead(conversationId: number, userId: number): Promise<ReadResult> {
