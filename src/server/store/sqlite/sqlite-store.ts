@@ -361,6 +361,9 @@ export class SqliteStore implements ChatStore {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (this.db.open) {
+      this.sends.drain(); // sends already accepted are committed (and answered), not dropped
+      this.db.close();
+    }
   }
 }
