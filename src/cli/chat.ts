@@ -1,7 +1,9 @@
 // `chatctl chat`: the terminal chat client (Ink). Ink and React load inside the action only, so
 // `chatctl --help` and the other commands never pay for them.
 import type { Command } from 'commander';
-import { action, CliError } from './output.js';
+import { action, CliError, EXIT } from './output.js';
+
+const NO_TERMINAL = 'chatctl chat needs an interactive terminal; from scripts use chatctl messages, send and listen.';
 import { apiCall, clientOptions, requireToken, resolve } from './verbs/common.js';
 
 interface ChatOptions {
@@ -43,15 +45,14 @@ Examples:
     )
     .action(
       action(async (options: ChatOptions) => {
+        // Before any network: a script or pipe gets the sentence at once, not after a server round trip.
+        if (!process.stdin.isTTY || !process.stdout.isTTY) throw new CliError(NO_TERMINAL, EXIT.usage);
         const connection = await resolve(options);
         const token = requireToken(connection);
         const { ChatApi } = await import('../client/api.js');
         const { loadBootstrap } = await import('../tui/session.js');
         // Server and token problems are reported as one sentence before any screen is drawn.
         const bootstrap = await apiCall(() => loadBootstrap(new ChatApi(connection.server, token)));
-        if (!process.stdin.isTTY || !process.stdout.isTTY) {
-          throw new CliError('chatctl chat needs an interactive terminal; from scripts use chatctl messages, send and listen.');
-        }
         const { runChat } = await importInteractive();
         await runChat({ server: connection.server, token, bootstrap });
         // Everything is closed; should a stray handle linger (an idle keep-alive socket), do not wait for it.
