@@ -1,5 +1,6 @@
 // Runs the selected checks (concurrently, printed in order), bounds each one in time, turns a
 // crashing check into a failure, and masks every secret before anything leaves this module.
+import { withConsoleHint } from './console-hint.js';
 import type { DoctorContext } from './context.js';
 import { readStoredCredentials } from './embedded.js';
 import { CHECK_GROUPS } from './registry.js';
@@ -73,7 +74,7 @@ export async function runChecks(ctx: DoctorContext, checks: readonly Check[], op
     status: result.status,
     title: check.title,
     detail: oneLine(ctx.redact(result.detail)),
-    ...(result.fix ? { fix: oneLine(ctx.redact(result.fix)) } : {}),
+    ...(result.fix ? { fix: oneLine(ctx.redact(withConsoleHint(check, result) ?? result.fix)) } : {}),
   }));
   const failing = (r: CheckReport) => r.status === 'fail' || (options.strict === true && r.status === 'warn');
   return { ok: !reports.some(failing), ...(options.strict ? { strict: true } : {}), checks: reports };

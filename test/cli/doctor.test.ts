@@ -181,7 +181,7 @@ describe('chatctl doctor: BROADCAST_DRIVER=pusher through another chatctl', () =
           status: 'fail',
           title: 'HTTP API (signed request)',
           detail: `http://127.0.0.1:${relay.port} refused the signature (401: Invalid signature): the secret (or key) does not match app 4242`,
-          fix: 'use the app id, key and secret configured on 127.0.0.1',
+          fix: 'use the app id, key and secret configured on 127.0.0.1; watch it live: chatctl console',
         });
         // The key is right, so the WebSocket side still works: the report says which half is wrong.
         expect(byId(checks, 'connectivity.websocket').status).toBe('ok');
@@ -206,7 +206,7 @@ describe('chatctl doctor: BROADCAST_DRIVER=pusher through another chatctl', () =
       status: 'fail',
       title: 'WebSocket handshake',
       detail: `key not-the-relay-key-00 is unknown to that host (wrong key or cluster): ws://127.0.0.1:${relay.port}/app/not-the-relay-key-00 answered 4001 "Application does not exist"`,
-      fix: 'use the key configured on 127.0.0.1',
+      fix: 'use the key configured on 127.0.0.1; watch it live: chatctl console',
     });
     expect(byId(checks, 'connectivity.http-api').detail).toBe(
       `http://127.0.0.1:${relay.port} refused the request (401: Invalid auth_key for this app): the key not-the-relay-key-00 does not belong to app 4242`,
@@ -230,7 +230,7 @@ describe('chatctl doctor: BROADCAST_DRIVER=pusher through another chatctl', () =
     const http = byId(checks, 'connectivity.http-api');
     expect(http.status).toBe('fail');
     expect(http.detail).toMatch(new RegExp(`^https://127\\.0\\.0\\.1:${relay.port} answers, but the TLS handshake failed \\(\\w+\\): that port seems to speak plain http$`));
-    expect(http.fix).toBe('set PUSHER_SCHEME=http, or point PUSHER_PORT at the TLS port');
+    expect(http.fix).toBe('set PUSHER_SCHEME=http, or point PUSHER_PORT at the TLS port; watch it live: chatctl console');
     expect(byId(checks, 'connectivity.websocket').status).toBe('fail');
   });
 
