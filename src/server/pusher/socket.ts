@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { AddressCounter, addressKey } from './address-limits.js';
 import type { Hub, HubConnection, LogFn } from './hub.js';
+import { SharedFrames } from './shared-frames.js';
 import {
   ErrorCode,
   MIN_PROTOCOL_VERSION,
@@ -62,6 +63,8 @@ export class PusherSocketServer {
   private readonly perAddress: AddressCounter;
   /** Over-limit sockets still being refused with 4004, per address: beyond a few, plain HTTP 429. */
   private readonly refusing = new AddressCounter(MAX_REFUSALS_IN_FLIGHT_PER_ADDRESS);
+  /** One framed copy of each broadcast frame, shared by every socket it goes to. */
+  private readonly frames = new SharedFrames();
 
   constructor(private readonly options: SocketServerOptions) {
     // permessage-deflate stays off (ws default for servers): it costs memory for 10 KB messages.
@@ -164,6 +167,7 @@ export class PusherSocketServer {
 
   private register(ws: WebSocket, protocol = PROTOCOL_VERSION, info: ClientInfo = {}): void {
     const { hub, log, maxBufferedBytes } = this.options;
+    const frames = this.frames;
     const id = this.uniqueId();
     const tap = this.options.tap;
     /** Why the server itself cut the socket, when it did (for the console's close line). */
@@ -180,7 +184,7 @@ export class PusherSocketServer {
           ws.terminate();
           return false;
         }
-        ws.send(frame);
+        frames.send(ws, frame);
         return true;
       },
       close(code: number, reason: string): void {
