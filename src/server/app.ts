@@ -47,6 +47,8 @@ export interface BuildAppOptions {
   now?: () => Date;
   version?: string;
   debug?: RouteContext['debug'];
+  /** The database holds the demo accounts (`serve --demo`): /health reports `demo: true`. */
+  demo?: boolean;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
@@ -120,6 +122,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     startedAt: now(),
     version: options.version ?? '0.0.0',
     debug: options.debug,
+    demo: options.demo ?? false,
   };
   app.decorateRequest('auth', null);
 

@@ -16,6 +16,7 @@ import { createLimitedServer } from './connection-limits.js';
 import type { RealtimeInfo } from './http/context.js';
 import { DebugBus } from './observability/bus.js';
 import { consoleEndpoint, type ConsoleEndpointOptions } from './observability/console-endpoint.js';
+import { hasDemoData, seedDemo, type DemoSeedResult } from './demo/seed.js';
 import { EmbeddedPusherServer } from './pusher/index.js';
 import type { AppCredentials } from './pusher/signatures.js';
 import { SqliteStore } from './store/index.js';
@@ -34,6 +35,8 @@ export interface RunningServer {
   store: SqliteStore;
   /** The debug-event bus behind `chatctl console` and `serve --debug`. */
   debug: DebugBus;
+  /** What `demo: true` seeded (the logins to print); null without it. */
+  demo: DemoSeedResult | null;
   close(): Promise<void>;
 }
 
@@ -47,6 +50,8 @@ export interface StartOptions {
   console?: Partial<Pick<ConsoleEndpointOptions, 'maxBufferedBytes' | 'maxConsoles' | 'heartbeatMs'>>;
   /** How often sockets of tokens revoked elsewhere (`chatctl token revoke`) are looked for. Default 2000 ms. */
   revocationCheckMs?: number;
+  /** Seed the demo users and conversations (idempotent) before listening: `serve --demo`. */
+  demo?: boolean;
 }
 
 /** The package version, for /health when the caller does not say (tests, embedding). */
@@ -112,6 +117,9 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   const consoleApp = channelApp ?? embeddedCredentials(config.dataDir, config.pusher);
   const version = options.version ?? packageVersion();
   const consolePlugin = consoleEndpoint({ bus: debug, app: consoleApp, driver: config.broadcastDriver, version, log, ...options.console });
+  // Demo accounts have public passwords: /health says so whenever the database holds them.
+  const demo = options.demo ? await seedDemo(store) : null;
+  const demoData = demo !== null || (await hasDemoData(store));
 
   let httpServer: Server | undefined;
   const app = await buildApp({
@@ -131,6 +139,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     logger: false,
     accessLog: options.accessLog,
     errorLog: (line) => log('error', line),
+    demo: demoData,
   });
 
   try {
@@ -166,6 +175,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     },
     store,
     debug,
+    demo,
     close() {
       closing ??= (async () => {
         await revocations?.stop();

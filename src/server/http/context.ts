@@ -42,6 +42,8 @@ export interface RouteContext {
   version: string;
   /** The debug console's event bus (channel authorizations granted and refused). */
   debug?: DebugSink;
+  /** The database holds the demo accounts with their public passwords. */
+  demo: boolean;
 }
 
 export function ok<T>(data: T, message?: string) {
