@@ -10,6 +10,7 @@ interface ServeOptions extends CommonOptions {
   json?: boolean;
   verbose?: boolean;
   demo?: boolean;
+  debug?: boolean;
 }
 
 function parsePort(value: string | undefined): number | undefined {
@@ -29,6 +30,7 @@ export function registerServe(program: Command, version: string): void {
     .option('--json', 'print the ready line as JSON')
     .option('--verbose', 'log every request, broadcast and connection problem to stderr')
     .option('--demo', 'seed demo users and conversations (English and Arabic) and print their logins; safe to repeat')
+    .option('--debug', 'print every connection, subscription, publish and trigger to stderr (as chatctl console shows them)')
     .addHelpText(
       'after',
       `
@@ -37,7 +39,8 @@ Examples:
   $ chatctl serve --port 0 --db /tmp/chat.sqlite
   $ BROADCAST_DRIVER=pusher chatctl serve      # trigger through Pusher Channels (PUSHER_* from .env)
   $ APP_LOCALE=ar chatctl serve                # Arabic API messages, as the original app
-  $ chatctl serve --demo                       # demo users to log in as with chatctl chat`,
+  $ chatctl serve --demo                       # demo users to log in as with chatctl chat
+  $ chatctl serve --debug                      # watch connections, subscriptions and publishes here`,
     )
     .action(
       action(async (localOptions: ServeOptions, command: Command) => {
@@ -65,6 +68,8 @@ Examples:
           if (error instanceof StartupError || error instanceof DatabaseOpenError) throw new CliError(error.message);
           throw error;
         }
+
+        if (options.debug) (await import('./serve-debug.js')).printDebugEvents(server.debug);
 
         if (options.json) {
           printJson({

@@ -1,17 +1,22 @@
 // Wires a running server: store + broadcaster (+ embedded Pusher server) + HTTP app on one port.
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/env.js';
 import { buildApp } from './app.js';
 import type { Broadcaster } from './broadcasting/broadcaster.js';
 import { EmbeddedBroadcaster } from './broadcasting/drivers/embedded.js';
 import { LogBroadcaster } from './broadcasting/drivers/log.js';
+import { RevocationWatcher } from './broadcasting/token-revocation.js';
 import { NullBroadcaster } from './broadcasting/drivers/null.js';
 import { PusherBroadcaster } from './broadcasting/drivers/pusher.js';
 import { embeddedCredentials, type PusherAppCredentials } from './broadcasting/embedded-credentials.js';
+import { createLimitedServer } from './connection-limits.js';
 import type { RealtimeInfo } from './http/context.js';
 import { hasDemoData, seedDemo, type DemoSeedResult } from './demo/seed.js';
+import { DebugBus } from './observability/bus.js';
+import { consoleEndpoint, type ConsoleEndpointOptions } from './observability/console-endpoint.js';
 import { EmbeddedPusherServer } from './pusher/index.js';
 import type { AppCredentials } from './pusher/signatures.js';
 import { SqliteStore } from './store/index.js';
@@ -30,6 +35,8 @@ export interface RunningServer {
   store: SqliteStore;
   /** What `demo: true` seeded (the logins to print); null without it. */
   demo: DemoSeedResult | null;
+  /** The debug-event bus behind `chatctl console` and `serve --debug`. */
+  debug: DebugBus;
   close(): Promise<void>;
 }
 
@@ -41,6 +48,10 @@ export interface StartOptions {
   embedded?: Partial<ConstructorParameters<typeof EmbeddedPusherServer>[0]>;
   /** Seed the demo users and conversations (idempotent) before listening: `serve --demo`. */
   demo?: boolean;
+  /** Overrides for the debug console endpoint (buffer bound, heartbeat) in tests. */
+  console?: Partial<Pick<ConsoleEndpointOptions, 'maxBufferedBytes' | 'maxConsoles' | 'heartbeatMs'>>;
+  /** How often sockets of tokens revoked elsewhere (`chatctl token revoke`) are looked for. Default 2000 ms. */
+  revocationCheckMs?: number;
 }
 
 /** The package version, for /health when the caller does not say (tests, embedding). */
@@ -55,6 +66,7 @@ function packageVersion(): string {
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? (() => undefined);
   const store = new SqliteStore(config.databasePath, { synchronous: config.synchronous });
+  const debug = new DebugBus(config.broadcastDriver);
 
   let broadcaster: Broadcaster;
   let embedded: EmbeddedPusherServer | undefined;
@@ -68,9 +80,11 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       embedded = new EmbeddedPusherServer({
         app: { id: credentials.id, key: credentials.key, secret: credentials.secret },
         log,
+        ...config.realtimeLimits,
+        tap: debug.pusherTap,
         ...options.embedded,
       });
-      broadcaster = new EmbeddedBroadcaster(embedded);
+      broadcaster = new EmbeddedBroadcaster(embedded, debug);
       realtime = { key: credentials.key, cluster: config.pusher.cluster ?? 'mt1', wsHost: null, wsPort: null, forceTLS: false };
       channelApp = credentials;
       break;
@@ -83,7 +97,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
           'BROADCAST_DRIVER=pusher needs PUSHER_APP_ID, PUSHER_APP_KEY and PUSHER_APP_SECRET; set them (run `chatctl doctor` to check) or use BROADCAST_DRIVER=embedded.',
         );
       }
-      broadcaster = new PusherBroadcaster({ settings: { ...config.pusher, appId, key, secret }, log: (m) => log('warn', m) });
+      broadcaster = new PusherBroadcaster({ settings: { ...config.pusher, appId, key, secret }, log: (m) => log('warn', m), debug });
       const scheme = config.pusher.scheme ?? 'https'; // Laravel's default
       realtime = config.pusher.host
         ? { key, cluster: config.pusher.cluster ?? 'mt1', wsHost: config.pusher.host, wsPort: config.pusher.port ?? (scheme === 'https' ? 443 : 80), forceTLS: scheme === 'https' }
@@ -92,16 +106,20 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       break;
     }
     case 'log':
-      broadcaster = new LogBroadcaster((line) => log('info', line));
+      broadcaster = new LogBroadcaster((line) => log('info', line), debug);
       break;
     case 'null':
-      broadcaster = new NullBroadcaster();
+      broadcaster = new NullBroadcaster(debug);
       break;
   }
 
   // Demo accounts have public passwords: /health says so whenever the database holds them.
   const demo = options.demo ? await seedDemo(store) : null;
   const demoData = demo !== null || (await hasDemoData(store));
+  // The console signs with the app /broadcasting/auth signs for; log/null keep one in pusher-app.json too.
+  const consoleApp = channelApp ?? embeddedCredentials(config.dataDir, config.pusher);
+  const version = options.version ?? packageVersion();
+  const consolePlugin = consoleEndpoint({ bus: debug, app: consoleApp, driver: config.broadcastDriver, version, log, ...options.console });
 
   let httpServer: Server | undefined;
   const app = await buildApp({
@@ -111,15 +129,17 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     realtime,
     channelApp,
     realtimeStats: embedded ? () => embedded.stats() : undefined,
-    plugins: embedded ? [async (a) => void (await a.register(embedded.httpApiPlugin))] : [],
+    plugins: [...(embedded ? [async (a: FastifyInstance) => void (await a.register(embedded.httpApiPlugin))] : []), consolePlugin],
     serverFactory: (handler) => {
-      httpServer = createServer(handler);
+      httpServer = createLimitedServer(handler, config.connections).server;
       return httpServer;
     },
-    version: options.version ?? packageVersion(),
+    version,
+    debug,
     logger: false,
     accessLog: options.accessLog,
     demo: demoData,
+    errorLog: (line) => log('error', line),
   });
 
   try {
@@ -134,6 +154,10 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     throw error;
   }
   if (embedded && httpServer) embedded.attach(httpServer);
+  const revocations = embedded
+    ? new RevocationWatcher({ sessions: embedded, revokedTokenIds: (ids) => store.revokedTokenIds(ids), intervalMs: options.revocationCheckMs ?? 2000, log })
+    : undefined;
+  revocations?.start();
 
   const address = app.server.address() as AddressInfo;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -151,8 +175,10 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     },
     store,
     demo,
+    debug,
     close() {
       closing ??= (async () => {
+        await revocations?.stop();
         await embedded?.close();
         await app.close();
         await broadcaster.close();
