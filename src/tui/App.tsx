@@ -13,6 +13,7 @@ import { LoginScreen } from './screens/LoginScreen.js';
 import { loadBootstrap, type ChatBootstrap } from './session.js';
 import { endSession, SESSION_ENDED, TOKEN_REFUSED_AT_START } from './session-end.js';
 import { SessionApi } from './session-api.js';
+import { watchedConnect } from './session-watch.js';
 import type { Banner } from './state/login-form.js';
 import { ColorProvider, colorsWanted } from './theme.js';
 
@@ -90,6 +91,9 @@ export function App(props: AppProps) {
     [session?.server, session?.token, leave],
   );
 
+  // A connection the server ends may mean the token was revoked: one /api/user tells.
+  const connect = useMemo(() => watchedConnect(props.connect, () => void api?.me().catch(() => undefined)), [props.connect, api]);
+
   useEffect(() => {
     if (stage.kind !== 'starting' || !api) return;
     let live = true;
@@ -151,7 +155,7 @@ export function App(props: AppProps) {
           bootstrap={stage.bootstrap}
           columns={size.columns}
           rows={size.rows}
-          connect={props.connect}
+          connect={connect}
           onQuit={props.onQuit}
           onLogout={() => leave(`Logged out of ${stage.session.server}.`, true)}
         />

@@ -214,6 +214,19 @@ describe('chatctl chat: logging in, registering, and the end of a session (Ink, 
     await waitForFrame(app.lastFrame, (f) => f.includes('Conversations (1)') && f.includes('│ Dave │'));
   });
 
+  it('an idle session whose token is revoked (the server closes its real-time connection) returns to the login screen by itself', async () => {
+    const erin = await registerUser(server, 'Erin');
+    await startConversation(server, erin, ann);
+    const app = await openLogin({ token: erin.token });
+    await waitForFrame(app.lastFrame, (f) => f.includes('Conversations (1)') && f.includes('● connected'));
+    // Her user channel is subscribed (authorised with her token) before it is revoked.
+    await eventually(async () => (await api(server, 'GET', '/health')).body.data.realtime.channels >= 1, 'the user channel subscription');
+    expect((await api(server, 'POST', '/api/logout', { token: erin.token })).status).toBe(200);
+    const shown = await waitForFrame(app.lastFrame, 'Log in to chat'); // no key pressed
+    expect(shown).toContain(SESSION_ENDED);
+    expect(lineWith(shown, 'E-mail')).toContain(erin.email);
+  });
+
   for (const how of ['Ctrl-L', '/logout'] as const) {
     it(`${how} logs out: the token is revoked on the server and forgotten, the login screen says so`, async () => {
       const login = await api(server, 'POST', '/api/login', { json: { email: bob.email, password: PASSWORD } });
