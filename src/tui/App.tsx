@@ -62,10 +62,11 @@ export function App(props: AppProps) {
   const { exit } = useApp();
   const env = props.profileEnv ?? process.env;
 
+  const { onQuit } = props;
   const quit = useCallback(() => {
-    props.onQuit?.();
+    onQuit?.();
     exit();
-  }, [props.onQuit, exit]);
+  }, [onQuit, exit]);
 
   /** Leaves the chat for the login screen; `revoke` also logs the token out on the server. */
   const leave = useCallback(
@@ -85,10 +86,11 @@ export function App(props: AppProps) {
   );
 
   // One client per session; its 401 ends that session.
-  const session = stage.kind === 'chat' || stage.kind === 'starting' ? stage.session : null;
+  const sessionServer = stage.kind === 'chat' || stage.kind === 'starting' ? stage.session.server : null;
+  const sessionToken = stage.kind === 'chat' || stage.kind === 'starting' ? stage.session.token : null;
   const api = useMemo(
-    () => (session ? new SessionApi(session.server, session.token, () => leave(SESSION_ENDED, false)) : null),
-    [session?.server, session?.token, leave],
+    () => (sessionServer && sessionToken ? new SessionApi(sessionServer, sessionToken, () => leave(SESSION_ENDED, false)) : null),
+    [sessionServer, sessionToken, leave],
   );
 
   // A connection the server ends may mean the token was revoked: one /api/user tells.

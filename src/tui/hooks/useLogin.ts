@@ -44,15 +44,16 @@ export function useLogin(options: {
     [],
   );
   // The caller may update its line (e.g. "logging out…" → "logged out").
-  const banner = options.banner ?? null;
+  const bannerText = options.banner?.text;
+  const bannerTone = options.banner?.tone ?? 'info';
   const firstBanner = useRef(true);
   useEffect(() => {
     if (firstBanner.current) {
       firstBanner.current = false;
       return;
     }
-    dispatch({ type: 'banner', banner });
-  }, [banner?.text, banner?.tone]);
+    dispatch({ type: 'banner', banner: bannerText === undefined ? null : { text: bannerText, tone: bannerTone } });
+  }, [bannerText, bannerTone]);
   const onSession = useRef(options.onSession);
   onSession.current = options.onSession;
   const env = options.profileEnv ?? process.env;
