@@ -2,6 +2,8 @@
 // ink-testing-library against a real chatctl server: what the user sees, what the server
 // answered, and the profile file written (the same one `chatctl login` writes).
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanup, render } from 'ink-testing-library';
@@ -169,6 +171,21 @@ describe('chatctl chat: logging in, registering, and the end of a session (Ink, 
     app.stdin.write(KEYS.enter);
     await waitForFrame(app.lastFrame, (f) => f.includes('Conversations (1)') && f.includes('│ Ann │'));
     expect(JSON.parse(readFileSync(profileFile(app.env), 'utf8')).server).toBe(server.url);
+  });
+
+  it('a server that answers the login without a token: said beside the server field, nothing saved', async () => {
+    const stranger = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":true,"message":"Welcome"}'));
+    await new Promise<void>((resolve) => stranger.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(stranger.address() as AddressInfo).port}`;
+    try {
+      const app = await openLogin({ server: url });
+      await typeLogin(app, ann.email, PASSWORD);
+      const shown = await waitForFrame(app.lastFrame, 'answered without a token');
+      expect(shown.replace(/[│\s]+/g, ' ')).toContain(`${url} answered without a token and user, so it is not a chatctl-compatible server.`);
+      expect(existsSync(profileFile(app.env))).toBe(false);
+    } finally {
+      stranger.close();
+    }
   });
 
   it('too many attempts (429): the server message with the wait, the form kept', async () => {
