@@ -3,7 +3,6 @@ import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
-import { join } from 'node:path';
 import type { AppConfig } from '../config/env.js';
 import type { Broadcaster } from './broadcasting/broadcaster.js';
 import { ChatEvents } from './broadcasting/chat-events.js';
@@ -17,6 +16,7 @@ import { chatRoutes } from './http/routes/chat.js';
 import { healthRoutes } from './http/routes/health.js';
 import { userRoutes } from './http/routes/users.js';
 import { installUploadCleanup, makeFileHandler } from './http/uploads.js';
+import { uploadsFolder } from './http/uploads-folder.js';
 import type { ChatStore } from './store/index.js';
 
 const BODY_LIMIT = 256 * 1024;
@@ -24,7 +24,8 @@ const BODY_LIMIT = 256 * 1024;
 export interface BuildAppOptions {
   store: ChatStore;
   broadcaster: Broadcaster;
-  config: Pick<AppConfig, 'locale' | 'appUrl' | 'dataDir' | 'maxUploadBytes' | 'broadcastDriver'>;
+  config: Pick<AppConfig, 'locale' | 'appUrl' | 'dataDir' | 'maxUploadBytes' | 'broadcastDriver'> &
+    Partial<Pick<AppConfig, 'uploadsDir' | 'trustedProxies'>>;
   realtime: RealtimeInfo;
   channelApp: RouteContext['channelApp'];
   realtimeStats?: RouteContext['realtimeStats'];
@@ -46,6 +47,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     bodyLimit: BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     forceCloseConnections: true,
+    // TRUSTED_PROXIES: request.ip is the client behind the balancer, so limits stay per client.
+    trustProxy: config.trustedProxies ?? false,
     return503OnClosing: true,
     // Errors fastify raises before routing (a URL that cannot be decoded) get the envelope too.
     frameworkErrors: (_error, _request, rawReply) => {
@@ -69,7 +72,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
-    onFile: makeFileHandler(join(config.dataDir, 'uploads')),
+    onFile: makeFileHandler(uploadsFolder(config)),
     limits: { fileSize: config.maxUploadBytes, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 25, headerPairs: 100 },
   });
   installUploadCleanup(app);

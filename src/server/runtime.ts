@@ -13,6 +13,7 @@ import { embeddedCredentials, type PusherAppCredentials } from './broadcasting/e
 import type { RealtimeInfo } from './http/context.js';
 import { EmbeddedPusherServer } from './pusher/index.js';
 import type { AppCredentials } from './pusher/signatures.js';
+import { missingSharedCredentials } from './scale/shared-credentials.js';
 import { SqliteStore } from './store/index.js';
 
 export class StartupError extends Error {
@@ -49,6 +50,8 @@ function packageVersion(): string {
 
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? (() => undefined);
+  const refusal = missingSharedCredentials(config);
+  if (refusal) throw new StartupError(refusal);
   const store = new SqliteStore(config.databasePath, { synchronous: config.synchronous });
 
   let broadcaster: Broadcaster;

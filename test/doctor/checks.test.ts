@@ -234,7 +234,7 @@ describe('configuration values, database connection, Laravel leftovers', () => {
     const db = await run(dbConnectionCheck, env);
     expect(db.status).toBe('fail');
     expect(db.detail).toBe(
-      'DB_CONNECTION=mysql is not supported: chatctl stores data in SQLite, so set DB_CONNECTION=sqlite (and DB_DATABASE to a file path) or remove both.',
+      'DB_CONNECTION=mysql is not supported: chatctl stores data in SQLite or PostgreSQL, so set DB_CONNECTION=sqlite (and DB_DATABASE to a file path), DB_CONNECTION=pgsql (and DB_URL or DB_HOST, DB_DATABASE, ...) or remove it.',
     );
     expect((await run(valuesCheck, env)).status).toBe('ok');
     expect(await run(databaseFileCheck, env)).toEqual({ status: 'skip', detail: 'DB_CONNECTION is not sqlite (see Configuration)' });

@@ -22,7 +22,7 @@ export interface RouteContext {
   store: ChatStore;
   events: ChatEvents;
   broadcaster: Broadcaster;
-  config: Pick<AppConfig, 'locale' | 'appUrl' | 'dataDir' | 'maxUploadBytes' | 'broadcastDriver'>;
+  config: Pick<AppConfig, 'locale' | 'appUrl' | 'dataDir' | 'maxUploadBytes' | 'broadcastDriver'> & Partial<Pick<AppConfig, 'uploadsDir'>>;
   locale: Locale;
   /** The Pusher app /broadcasting/auth signs for; null when broadcasting has no Pusher app. */
   channelApp: AppCredentials | null;

@@ -13,6 +13,7 @@ import { translate, validationMessage } from '../i18n/index.js';
 import { parseId } from '../params.js';
 import { isoSeconds, presentConversation, presentMessage, presentSentMessage, type PresentContext } from '../presenters.js';
 import { claimUpload, isUploadedFile, type UploadedFile } from '../uploads.js';
+import { uploadsFolder } from '../uploads-folder.js';
 import { optionalEnum, optionalString, requiredInteger, validateBody, validationError } from '../validation.js';
 
 const MESSAGE_MAX = 5000;
@@ -169,7 +170,7 @@ export async function chatRoutes(app: FastifyInstance, ctx: RouteContext): Promi
         'content-disposition',
         `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(attachment.originalName)}`,
       );
-    return reply.send(createReadStream(join(ctx.config.dataDir, 'uploads', attachment.storedName)));
+    return reply.send(createReadStream(join(uploadsFolder(ctx.config), attachment.storedName)));
   });
 
   function publishSent(message: StoredMessage, participantIds: number[], request: FastifyRequest, present: PresentContext) {
