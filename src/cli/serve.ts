@@ -44,7 +44,7 @@ Examples:
           ...(options.port !== undefined ? { port: parsePort(options.port) } : {}),
         });
         const { startServer, StartupError } = await import('../server/runtime.js');
-        const { DatabaseOpenError } = await import('../server/store/index.js');
+        const { DatabaseOpenError, describeStore } = await import('../server/store/index.js');
         const log = (level: 'info' | 'warn' | 'error', message: string) => {
           if (level === 'info' && !options.verbose && config.broadcastDriver !== 'log') return;
           process.stderr.write(`${new Date().toISOString()} ${level}: ${message}\n`);
@@ -62,10 +62,10 @@ Examples:
         }
 
         if (options.json) {
-          printJson({ url: server.url, port: server.port, driver: server.driver, ws_url: server.realtime.wsUrl, key: server.realtime.key, database: config.databasePath });
+          printJson({ url: server.url, port: server.port, driver: server.driver, ws_url: server.realtime.wsUrl, key: server.realtime.key, database: describeStore(config) });
         } else {
           const realtime = server.realtime.wsUrl ? `, realtime ${server.realtime.wsUrl} key ${server.realtime.key}` : '';
-          printLine(`${style.green('chatctl ready')} on ${style.bold(server.url)}  (broadcasting ${server.driver}${realtime}, database ${config.databasePath})`);
+          printLine(`${style.green('chatctl ready')} on ${style.bold(server.url)}  (broadcasting ${server.driver}${realtime}, database ${describeStore(config)})`);
           // One indexed row, not a count: start-up stays fast on a large database.
           if ((await server.store.listUsers({ limit: 1 })).length === 0) {
             printLine(`  next: create a user   chatctl user create --name Ann --email ann@example.com --password 'secret123'${options.db ? ` --db ${options.db}` : ''}`);

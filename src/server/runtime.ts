@@ -14,7 +14,7 @@ import type { RealtimeInfo } from './http/context.js';
 import { EmbeddedPusherServer } from './pusher/index.js';
 import type { AppCredentials } from './pusher/signatures.js';
 import { missingSharedCredentials } from './scale/shared-credentials.js';
-import { SqliteStore } from './store/index.js';
+import { openChatStore, type ChatStore } from './store/index.js';
 
 export class StartupError extends Error {
   override readonly name = 'StartupError';
@@ -27,7 +27,7 @@ export interface RunningServer {
   driver: AppConfig['broadcastDriver'];
   /** Public connection details for the ready line (never the secret). */
   realtime: { key: string | null; wsUrl: string | null; credentialsSource?: PusherAppCredentials['source'] };
-  store: SqliteStore;
+  store: ChatStore;
   close(): Promise<void>;
 }
 
@@ -52,7 +52,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   const log = options.log ?? (() => undefined);
   const refusal = missingSharedCredentials(config);
   if (refusal) throw new StartupError(refusal);
-  const store = new SqliteStore(config.databasePath, { synchronous: config.synchronous });
+  const store = await openChatStore(config);
 
   let broadcaster: Broadcaster;
   let embedded: EmbeddedPusherServer | undefined;
