@@ -24,13 +24,6 @@ describe('SqliteStore', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function pair() {
-    const a = await store.createUser({ name: 'A', email: 'a@example.com', passwordHash: 'x' });
-    const b = await store.createUser({ name: 'B', email: 'b@example.com', passwordHash: 'x' });
-    const { conversationId } = await store.findOrCreateConversation(a.id, b.id);
-    return { a, b, conversationId };
-  }
-
   it('creates its folder and runs with WAL, foreign keys, FULL sync and a busy timeout', () => {
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
