@@ -13,6 +13,7 @@ import { embeddedCredentials, type PusherAppCredentials } from './broadcasting/e
 import type { RealtimeInfo } from './http/context.js';
 import { EmbeddedPusherServer } from './pusher/index.js';
 import type { AppCredentials } from './pusher/signatures.js';
+import { joinCluster } from './scale/join-cluster.js';
 import { missingSharedCredentials } from './scale/shared-credentials.js';
 import { openChatStore, type ChatStore } from './store/index.js';
 
@@ -63,9 +64,14 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   switch (config.broadcastDriver) {
     case 'embedded': {
       credentials = embeddedCredentials(config.dataDir, config.pusher);
+      const cluster = await joinCluster(config, credentials.id, log).catch(async (error: Error) => {
+        await store.close();
+        throw new StartupError(error.message);
+      });
       embedded = new EmbeddedPusherServer({
         app: { id: credentials.id, key: credentials.key, secret: credentials.secret },
         log,
+        ...(cluster ? { cluster } : {}),
         ...options.embedded,
       });
       broadcaster = new EmbeddedBroadcaster(embedded);

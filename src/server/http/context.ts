@@ -1,6 +1,7 @@
 // What every route module receives: the store, the events, config and shared helpers.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../../config/env.js';
+import type { ClusterHealth } from '../pusher/bus.js';
 import type { AppCredentials } from '../pusher/signatures.js';
 import type { ChatEvents } from '../broadcasting/chat-events.js';
 import type { Broadcaster } from '../broadcasting/broadcaster.js';
@@ -31,7 +32,7 @@ export interface RouteContext {
   presentContext(request: FastifyRequest): PresentContext;
   now(): Date;
   /** Extra health figures from the embedded server, when there is one. */
-  realtimeStats?: () => { connections: number; channels: number };
+  realtimeStats?: () => { connections: number; channels: number; cluster?: ClusterHealth };
   startedAt: Date;
   version: string;
 }

@@ -5,6 +5,7 @@
  */
 import type { Server } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
+import { fallbackDirectory, localDirectory, type ClusterHealth, type HubCluster } from './bus.js';
 import { createHttpApiPlugin } from './http-api.js';
 import { Hub, type LogFn } from './hub.js';
 import { PusherSocketServer } from './socket.js';
@@ -33,6 +34,8 @@ export interface EmbeddedPusherOptions {
   timestampWindowSeconds?: number;
   /** Receives operational messages; never given secrets or signatures. */
   log?: LogFn;
+  /** Other instances (REALTIME_SCALING=redis): publishes, presence and counts shared with them. */
+  cluster?: HubCluster;
 }
 
 export type { LogFn };
@@ -43,6 +46,7 @@ export class EmbeddedPusherServer {
   readonly httpApiPlugin: FastifyPluginAsync;
   private readonly hub: Hub;
   private readonly sockets: PusherSocketServer;
+  private readonly cluster: HubCluster | undefined;
 
   constructor(options: EmbeddedPusherOptions) {
     const log: LogFn = options.log ?? (() => {});
@@ -52,7 +56,9 @@ export class EmbeddedPusherServer {
       app: this.app,
       clientEventsPerSecond: positive(options.clientEventsPerSecond, 10, 'clientEventsPerSecond'),
       log,
+      ...(options.cluster ? { cluster: options.cluster } : {}),
     });
+    this.cluster = options.cluster;
     this.sockets = new PusherSocketServer({
       appKey: this.app.key,
       hub: this.hub,
@@ -66,6 +72,9 @@ export class EmbeddedPusherServer {
     this.httpApiPlugin = createHttpApiPlugin({
       app: this.app,
       hub: this.hub,
+      ...(options.cluster
+        ? { directory: fallbackDirectory(options.cluster.directory, localDirectory(this.hub), (e) => log('warn', `pusher http api: cluster figures unavailable (${e.message}); answering with this instance's`)) }
+        : {}),
       timestampWindowSeconds: nonNegative(options.timestampWindowSeconds, 600, 'timestampWindowSeconds'),
       log,
     });
@@ -81,14 +90,17 @@ export class EmbeddedPusherServer {
     this.hub.publish(channels, event, data, exceptSocketId);
   }
 
-  stats(): { connections: number; channels: number } {
-    return { connections: this.hub.connectionCount, channels: this.hub.channelCount };
+  stats(): { connections: number; channels: number; cluster?: ClusterHealth } {
+    return { connections: this.hub.connectionCount, channels: this.hub.channelCount, ...(this.cluster ? { cluster: this.cluster.health() } : {}) };
   }
 
   /** Send 4200 to every client and resolve once all sockets are closed. Idempotent. */
   close(): Promise<void> {
-    return this.sockets.close();
+    // Sockets first (their members leave the cluster), then the cluster connection.
+    this.closing ??= this.sockets.close().then(() => this.cluster?.close());
+    return this.closing;
   }
+  private closing: Promise<void> | undefined;
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {

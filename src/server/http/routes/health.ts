@@ -10,8 +10,11 @@ export async function healthRoutes(app: FastifyInstance, ctx: RouteContext): Pro
     } catch {
       database = 'unavailable';
     }
+    const realtime = ctx.realtimeStats ? ctx.realtimeStats() : null;
+    // A Redis outage degrades a scaled instance: events stay local until it returns.
+    const clusterDown = realtime?.cluster?.redis === 'unavailable';
     return ok({
-      status: database === 'ok' ? 'ok' : 'degraded',
+      status: database === 'ok' && !clusterDown ? 'ok' : 'degraded',
       version: ctx.version,
       uptime_seconds: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000),
       database,
@@ -21,7 +24,7 @@ export async function healthRoutes(app: FastifyInstance, ctx: RouteContext): Pro
         failures,
         last_error: lastError,
       }))(ctx.broadcaster.health()),
-      realtime: ctx.realtimeStats ? ctx.realtimeStats() : null,
+      realtime,
     });
   });
 }
