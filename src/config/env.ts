@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { postgresSettings, redisSettings, trustedProxies, type PostgresSettings, type RedisSettings } from './connections.js';
 import { ConfigError } from './errors.js';
 import { BooleanValueError, laravelValues, parseBoolean } from './laravel-values.js';
+import { connectionLimitsFrom, limitsEnvSchema, type ConnectionLimits } from './limits.js';
+import { realtimeLimitsEnv, realtimeLimitsFrom, type RealtimeLimits } from './realtime-limits.js';
 
 export { ConfigError };
 export type { PostgresSettings, RedisSettings };
@@ -53,6 +55,10 @@ export interface AppConfig {
   broadcastDriver: BroadcastDriverName;
   pusher: PusherSettings;
   maxUploadBytes: number;
+  /** HTTP timeouts and connection caps (CHATCTL_MAX_CONNECTIONS, …_PER_IP, CHATCTL_*_TIMEOUT). */
+  connections: ConnectionLimits;
+  /** Embedded Pusher server limits (CHATCTL_WS_*). */
+  realtimeLimits: RealtimeLimits;
   /** Where the values came from, for `doctor` and the ready line. */
   envFile?: string;
 }
@@ -137,6 +143,7 @@ const envSchema = z.object({
       .refine((n) => n > 0 && n <= 1024, 'CHATCTL_MAX_UPLOAD_MB must be between 0 and 1024')
       .default(10),
   ),
+  ...limitsEnvSchema,
   BROADCAST_DRIVER: optionalString,
   BROADCAST_CONNECTION: optionalString,
   PUSHER_APP_ID: optionalString,
@@ -149,6 +156,7 @@ const envSchema = z.object({
     (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
     z.enum(['http', 'https'], { error: () => 'PUSHER_SCHEME must be http or https' }).optional(),
   ),
+  ...realtimeLimitsEnv,
 });
 
 /** Merges sources: explicit env wins over .env, as Laravel's dotenv never overwrites real env vars. */
@@ -221,6 +229,8 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       scheme: env.PUSHER_SCHEME,
     },
     maxUploadBytes: Math.round(env.CHATCTL_MAX_UPLOAD_MB * 1024 * 1024),
+    connections: connectionLimitsFrom(env),
+    realtimeLimits: realtimeLimitsFrom(env),
     envFile,
   };
 }

@@ -1,15 +1,17 @@
 // Wires a running server: store + broadcaster (+ embedded Pusher server) + HTTP app on one port.
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppConfig } from '../config/env.js';
 import { buildApp } from './app.js';
 import type { Broadcaster } from './broadcasting/broadcaster.js';
 import { EmbeddedBroadcaster } from './broadcasting/drivers/embedded.js';
 import { LogBroadcaster } from './broadcasting/drivers/log.js';
+import { RevocationWatcher } from './broadcasting/token-revocation.js';
 import { NullBroadcaster } from './broadcasting/drivers/null.js';
 import { PusherBroadcaster } from './broadcasting/drivers/pusher.js';
 import { embeddedCredentials, type PusherAppCredentials } from './broadcasting/embedded-credentials.js';
+import { createLimitedServer } from './connection-limits.js';
 import type { RealtimeInfo } from './http/context.js';
 import { EmbeddedPusherServer } from './pusher/index.js';
 import type { AppCredentials } from './pusher/signatures.js';
@@ -38,6 +40,8 @@ export interface StartOptions {
   accessLog?: (line: string) => void;
   /** Overrides for tests (short liveness timeouts and the like). */
   embedded?: Partial<ConstructorParameters<typeof EmbeddedPusherServer>[0]>;
+  /** How often sockets of tokens revoked elsewhere (`chatctl token revoke`) are looked for. Default 2000 ms. */
+  revocationCheckMs?: number;
 }
 
 /** The package version, for /health when the caller does not say (tests, embedding). */
@@ -72,6 +76,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         app: { id: credentials.id, key: credentials.key, secret: credentials.secret },
         log,
         ...(cluster ? { cluster } : {}),
+        ...config.realtimeLimits,
         ...options.embedded,
       });
       broadcaster = new EmbeddedBroadcaster(embedded);
@@ -113,12 +118,13 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     realtimeStats: embedded ? () => embedded.stats() : undefined,
     plugins: embedded ? [async (a) => void (await a.register(embedded.httpApiPlugin))] : [],
     serverFactory: (handler) => {
-      httpServer = createServer(handler);
+      httpServer = createLimitedServer(handler, config.connections).server;
       return httpServer;
     },
     version: options.version ?? packageVersion(),
     logger: false,
     accessLog: options.accessLog,
+    errorLog: (line) => log('error', line),
   });
 
   try {
@@ -133,6 +139,10 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     throw error;
   }
   if (embedded && httpServer) embedded.attach(httpServer);
+  const revocations = embedded
+    ? new RevocationWatcher({ sessions: embedded, revokedTokenIds: (ids) => store.revokedTokenIds(ids), intervalMs: options.revocationCheckMs ?? 2000, log })
+    : undefined;
+  revocations?.start();
 
   const address = app.server.address() as AddressInfo;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -151,6 +161,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     store,
     close() {
       closing ??= (async () => {
+        await revocations?.stop();
         await embedded?.close();
         await app.close();
         await broadcaster.close();

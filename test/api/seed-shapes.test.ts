@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, registerUser, sendText, startTestServer, type TestServer, type TestUser } from '../helpers/server.js';
 import { ISO_SECONDS, SEED } from '../helpers/seed.js';
 import { shapeDifferences } from '../helpers/shape.js';
-import type { SqliteStore } from '../../src/server/store/index.js';
 
 for (const locale of ['en', 'ar'] as const) {
   const strings = {
@@ -106,7 +105,7 @@ describe('relative times in the list, as Laravel Carbon words them', () => {
     const first = await sendTextIn(server, me, ahmed, 'مرحباً، كيف حالك؟');
     // Age the stored message: the list derives its relative time from created_at.
     const backdate = (id: number, ms: number) =>
-      (server.store as SqliteStore).db.prepare('UPDATE messages SET created_at = ? WHERE id = ?').run(new Date(Date.now() - ms).toISOString(), id);
+      server.store.db.prepare('UPDATE messages SET created_at = ? WHERE id = ?').run(new Date(Date.now() - ms).toISOString(), id);
     backdate(first.id, 5 * 60_000 + 500);
     let res = await api(server, 'GET', '/api/chat/conversations', { token: ahmed.token });
     expect(res.body.data[0].latest_message).toMatchObject({ message: 'مرحباً، كيف حالك؟', created_at: 'منذ 5 دقائق' });

@@ -75,7 +75,11 @@ describe.each<StoreKind>(['sqlite', 'pgsql'])('%s store behaviour', (kind) => {
     expect(await store.authenticateToken(`99999999999999999999|${secret}`)).toBeNull();
     expect((await store.listTokens(user.id)).map((t) => t.id)).toEqual([token.id]);
     expect(await store.listTokens(user.id + 1)).toEqual([]);
+    const second = await store.createToken(user.id, 'tui');
+    expect(await store.revokedTokenIds([])).toEqual([]);
+    expect(await store.revokedTokenIds([token.id, second.token.id, 999])).toEqual([999]);
     expect(await store.revokeToken(token.id)).toBe(true);
+    expect(await store.revokedTokenIds([token.id, second.token.id])).toEqual([token.id]);
     expect(await store.revokeToken(token.id)).toBe(false);
     expect(await store.authenticateToken(plainText)).toBeNull();
     expect((await store.listTokens())[0]?.revokedAt).toBe('2026-01-25T10:01:02.000Z');

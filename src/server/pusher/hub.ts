@@ -43,6 +43,8 @@ export interface HubOptions {
   maxUserInfoBytes?: number;
   maxClientEventBytes?: number;
   maxChannelsPerConnection?: number;
+  /** Accept subscriptions to public (unauthenticated) channels. Default false: anyone could fill memory with them. */
+  publicChannels?: boolean;
   /** Milliseconds clock; injectable for rate-limit tests. */
   now?: () => number;
   log?: LogFn;
@@ -91,6 +93,7 @@ export class Hub {
   private readonly maxUserInfoBytes: number;
   private readonly maxClientEventBytes: number;
   private readonly maxChannelsPerConnection: number;
+  private readonly publicChannels: boolean;
   private readonly now: () => number;
   private readonly log: LogFn;
   private readonly cluster: HubCluster | undefined;
@@ -102,6 +105,7 @@ export class Hub {
     this.maxUserInfoBytes = options.maxUserInfoBytes ?? 2048;
     this.maxClientEventBytes = options.maxClientEventBytes ?? 10 * 1024;
     this.maxChannelsPerConnection = options.maxChannelsPerConnection ?? 1000;
+    this.publicChannels = options.publicChannels ?? false;
     this.now = options.now ?? Date.now;
     this.log = options.log ?? (() => {});
     this.cluster = options.cluster;
@@ -203,6 +207,10 @@ export class Hub {
     }
 
     const type = channelType(name);
+    if (type === 'public' && !this.publicChannels && !name.startsWith('#')) {
+      reject('AuthError', 'Public channels are disabled on this server; use a private- or presence- channel', 403);
+      return;
+    }
     if (type === 'private' || type === 'private-encrypted') {
       if (!verifyChannelAuth(this.app, conn.id, name, auth)) {
         // 401 like soketi (its tests assert it); see the reference, Appendix B.
@@ -406,6 +414,15 @@ export class Hub {
       sockets.add(state.conn.id);
       this.users.set(userId, sockets);
     }
+  }
+
+  /** Close one connection with a `pusher:error` first; false when it is not (or no longer) here. */
+  closeConnection(socketId: string, code: number, message: string): boolean {
+    const state = this.connections.get(socketId);
+    if (!state) return false;
+    state.conn.send(errorFrame(code, message));
+    state.conn.close(code, message);
+    return true;
   }
 
   /** Close every connection signed in as `userId` (HTTP terminate_connections). */

@@ -6,6 +6,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { AddressCounter, addressKey } from './address-limits.js';
 import type { Hub, HubConnection, LogFn } from './hub.js';
 import {
   ErrorCode,
@@ -22,6 +23,12 @@ export interface SocketServerOptions {
   activityTimeoutSeconds: number;
   pongGraceSeconds: number;
   maxConnections: number;
+  /** Sockets one client address (IPv6: one /64) may hold at once; beyond it 4004, then HTTP 429. */
+  maxConnectionsPerAddress: number;
+  /** Who the client is; default the TCP peer address. */
+  clientAddress?: (req: IncomingMessage) => string | undefined;
+  /** Told when a registered connection is gone (after the hub forgot it). */
+  onConnectionClosed?: (socketId: string) => void;
   maxPayloadBytes: number;
   maxBufferedBytes: number;
   log: LogFn;
@@ -41,11 +48,15 @@ export class PusherSocketServer {
   /** Our upgrade listener per attached server, so shutdown can detach exactly what it added. */
   private readonly attached = new Map<Server, (req: IncomingMessage, socket: Duplex, head: Buffer) => void>();
   private readonly idleMs: number;
+  private readonly perAddress: AddressCounter;
+  /** Over-limit sockets still being refused with 4004, per address: beyond a few, plain HTTP 429. */
+  private readonly refusing = new AddressCounter(MAX_REFUSALS_IN_FLIGHT_PER_ADDRESS);
 
   constructor(private readonly options: SocketServerOptions) {
     // permessage-deflate stays off (ws default for servers): it costs memory for 10 KB messages.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes, clientTracking: false });
     this.idleMs = (options.activityTimeoutSeconds + options.pongGraceSeconds) * 1000;
+    this.perAddress = new AddressCounter(options.maxConnectionsPerAddress);
   }
 
   get connectionCount(): number {
@@ -78,7 +89,33 @@ export class PusherSocketServer {
     }
     const key = decodeSegment(match[1] ?? '');
     const protocol = new URLSearchParams(queryOf(req.url)).get('protocol');
+    const client = addressKey((this.options.clientAddress ?? peerAddress)(req));
+    if (!this.perAddress.tryAcquire(client)) {
+      this.refuseOverAddressLimit(req, socket, head, client);
+      return;
+    }
+    // Released when the TCP socket is gone, whichever way the upgrade ends.
+    if (socket.destroyed) {
+      this.perAddress.release(client);
+      return;
+    }
+    socket.once('close', () => this.perAddress.release(client));
     this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, key, protocol));
+  }
+
+  /** pusher-js stops retrying on 4004; a client that keeps piling sockets up gets HTTP 429 instead. */
+  private refuseOverAddressLimit(req: IncomingMessage, socket: Duplex, head: Buffer, client: string): void {
+    if (!this.refusing.tryAcquire(client)) {
+      rejectUpgrade(socket, 429, 'Too Many Requests');
+      return;
+    }
+    socket.once('close', () => this.refusing.release(client));
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.sockets.add(ws);
+      ws.on('error', () => {});
+      ws.on('close', () => this.sockets.delete(ws));
+      refuse(ws, ErrorCode.OVER_QUOTA, `Over connection quota for your address (max ${this.options.maxConnectionsPerAddress})`);
+    });
   }
 
   private onSocket(ws: WebSocket, key: string, protocolParam: string | null): void {
@@ -161,6 +198,7 @@ export class PusherSocketServer {
       clearTimeout(idleTimer);
       this.liveConnections -= 1;
       hub.removeConnection(id);
+      this.options.onConnectionClosed?.(id);
     });
 
     ws.send(connectionEstablishedFrame(id, this.options.activityTimeoutSeconds));
@@ -205,6 +243,12 @@ export class PusherSocketServer {
     clearTimeout(timeout);
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
+}
+
+const MAX_REFUSALS_IN_FLIGHT_PER_ADDRESS = 10;
+
+function peerAddress(req: IncomingMessage): string | undefined {
+  return req.socket.remoteAddress;
 }
 
 function refuse(ws: WebSocket, code: number, message: string): void {

@@ -109,6 +109,8 @@ export interface ChatStore {
   authenticateToken(plainText: string): Promise<{ token: AccessToken; user: User } | null>;
   listTokens(userId?: number): Promise<AccessToken[]>;
   revokeToken(tokenId: number): Promise<boolean>;
+  /** Of these token ids, the ones revoked or deleted (e.g. by `chatctl token revoke` in another process). */
+  revokedTokenIds(tokenIds: readonly number[]): Promise<number[]>;
 
   // conversations
   findOrCreateConversation(userId: number, otherUserId: number): Promise<{ conversationId: number; created: boolean }>;

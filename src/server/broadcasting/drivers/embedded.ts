@@ -17,6 +17,14 @@ export class EmbeddedBroadcaster implements Broadcaster {
     }
   }
 
+  bindSocketToToken(socketId: string, tokenId: number): void {
+    this.server.bindSocketToToken(socketId, String(tokenId));
+  }
+
+  terminateToken(tokenId: number): number {
+    return this.server.terminateToken(String(tokenId));
+  }
+
   health() {
     return this.counters.snapshot();
   }

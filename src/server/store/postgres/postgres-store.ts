@@ -87,6 +87,10 @@ export class PostgresStore implements ChatStore {
     return users.revokeToken(this.pool, this.timestamp(), tokenId);
   }
 
+  revokedTokenIds(tokenIds: readonly number[]): Promise<number[]> {
+    return users.revokedTokenIds(this.pool, tokenIds);
+  }
+
   findOrCreateConversation(userId: number, otherUserId: number): Promise<{ conversationId: number; created: boolean }> {
     return conversations.findOrCreateConversation(this.pool, this.timestamp(), userId, otherUserId);
   }

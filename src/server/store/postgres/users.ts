@@ -110,3 +110,12 @@ export async function revokeToken(db: pg.Pool, now: string, tokenId: number): Pr
   const result = await db.query('UPDATE personal_access_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [now, tokenId]);
   return (result.rowCount ?? 0) > 0;
 }
+
+/** Of these ids, those revoked or gone: primary-key look-ups for just these ids. */
+export async function revokedTokenIds(db: pg.Pool, tokenIds: readonly number[]): Promise<number[]> {
+  const ids = tokenIds.filter((id) => Number.isSafeInteger(id));
+  if (tokenIds.length === 0) return [];
+  const { rows } = await db.query<{ id: number }>('SELECT id FROM personal_access_tokens WHERE id = ANY($1::bigint[]) AND revoked_at IS NULL', [ids]);
+  const live = new Set(rows.map((row) => row.id));
+  return tokenIds.filter((id) => !live.has(id));
+}

@@ -209,6 +209,19 @@ export class SqliteStore implements ChatStore {
     return result.changes > 0;
   }
 
+  async revokedTokenIds(tokenIds: readonly number[]): Promise<number[]> {
+    if (tokenIds.length === 0) return [];
+    // Primary-key lookups for just these ids: the cost follows live sockets, not the table.
+    const live = new Set(
+      (
+        this
+          .sql('SELECT id FROM personal_access_tokens WHERE id IN (SELECT value FROM json_each(?)) AND revoked_at IS NULL')
+          .all(JSON.stringify(tokenIds)) as { id: number }[]
+      ).map((row) => row.id),
+    );
+    return tokenIds.filter((id) => !live.has(id));
+  }
+
   // ---- conversations -----------------------------------------------------
 
   async findOrCreateConversation(userId: number, otherUserId: number): Promise<{ conversationId: number; created: boolean }> {
