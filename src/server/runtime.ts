@@ -15,6 +15,7 @@ import { createLimitedServer } from './connection-limits.js';
 import type { RealtimeInfo } from './http/context.js';
 import { EmbeddedPusherServer } from './pusher/index.js';
 import type { AppCredentials } from './pusher/signatures.js';
+import { RedisLoginThrottle } from './auth/redis-login-throttle.js';
 import { joinCluster } from './scale/join-cluster.js';
 import { missingSharedCredentials } from './scale/shared-credentials.js';
 import { openChatStore, type ChatStore } from './store/index.js';
@@ -108,8 +109,11 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       break;
   }
 
+  // Several instances count login attempts together (per client address, see TRUSTED_PROXIES).
+  const loginThrottle = config.redis ? await RedisLoginThrottle.connect(config.redis.url, config.redis.prefix) : undefined;
   let httpServer: Server | undefined;
   const app = await buildApp({
+    ...(loginThrottle ? { loginThrottle } : {}),
     store,
     broadcaster,
     config,
@@ -131,6 +135,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await app.close();
+    await loginThrottle?.close();
+    await embedded?.close();
     await store.close();
     const code = (error as { code?: string }).code;
     if (code === 'EADDRINUSE') throw new StartupError(`Port ${config.port} on ${config.host} is already in use; pick another with --port or PORT.`);
@@ -165,6 +171,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         await embedded?.close();
         await app.close();
         await broadcaster.close();
+        await loginThrottle?.close();
         await store.close();
       })();
       return closing;

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { toToken, toUser, type TokenRow, type UserRow } from '../sqlite/rows.js';
 import type { AccessToken, User, UserWithPassword } from '../types.js';
 import { EmailTakenError } from '../types.js';
-import { emailLookupKey } from './email-key.js';
+import { foldEmail as emailLookupKey } from '../../../shared/email.js';
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 const UNIQUE_VIOLATION = '23505';
