@@ -108,6 +108,7 @@ export const dbConnectionCheck: Check = {
         'chatctl keeps its data in its own SQLite file, apart from any Laravel database: e.g. DB_CONNECTION=sqlite and DB_DATABASE=database/chat.sqlite',
       );
     }
+    if (ctx.config?.dbConnection === 'pgsql') return ok('pgsql (see PostgreSQL below)');
     return ok(isSet(ctx, 'DB_CONNECTION') ? 'sqlite' : 'sqlite (default)');
   },
 };

@@ -6,10 +6,12 @@ import type { DoctorContext } from './context.js';
 import { credentialChecks } from './credentials.js';
 import { databaseChecks } from './database.js';
 import { embeddedChecks, readStoredCredentials } from './embedded.js';
+import { postgresChecks } from './postgres.js';
+import { redisChecks } from './redis.js';
 import { serverChecks } from './server.js';
 import { CATEGORIES, CATEGORY_ALIASES, fail, type Category, type Check, type CheckReport, type CheckResult, type DoctorReport } from './types.js';
 
-export const CHECKS: readonly Check[] = [...configChecks, ...databaseChecks, ...credentialChecks, ...connectivityChecks, ...embeddedChecks, ...serverChecks];
+export const CHECKS: readonly Check[] = [...configChecks, ...databaseChecks, ...postgresChecks, ...credentialChecks, ...connectivityChecks, ...embeddedChecks, ...redisChecks, ...serverChecks];
 
 export class UnknownCategoryError extends Error {}
 
