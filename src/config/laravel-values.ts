@@ -24,10 +24,16 @@ export function laravelValue(value: string | undefined): string | undefined {
   }
 }
 
+/**
+ * Driver names, where `null` is a driver of its own (BROADCAST_DRIVER=null, QUEUE_CONNECTION=null):
+ * that is what people mean, and chatctl has a null broadcaster, so those keep the word.
+ */
+const DRIVER_VARIABLES = /^(BROADCAST_DRIVER|BROADCAST_CONNECTION|QUEUE_CONNECTION|QUEUE_DRIVER|CACHE_STORE|CACHE_DRIVER|MAIL_MAILER|LOG_CHANNEL|SESSION_DRIVER)$/;
+
 export function laravelValues(values: EnvSource): EnvSource {
   const out: EnvSource = {};
   for (const [key, value] of Object.entries(values)) {
-    const read = laravelValue(value);
+    const read = DRIVER_VARIABLES.test(key) ? (value?.trim().toLowerCase() === '(null)' ? 'null' : value) : laravelValue(value);
     if (read !== undefined) out[key] = read;
   }
   return out;

@@ -113,6 +113,13 @@ describe('Laravel .env literals', () => {
   });
 });
 
+describe('driver names', () => {
+  it('keeps null as a driver name where it is one (BROADCAST_DRIVER=null is the null broadcaster)', () => {
+    expect(load({ BROADCAST_DRIVER: 'null' }).broadcastDriver).toBe('null');
+    expect(load({ BROADCAST_CONNECTION: '(null)' }).broadcastDriver).toBe('null');
+  });
+});
+
 describe('TRUSTED_PROXIES and UPLOADS_PATH', () => {
   it('reads * and address lists, refusing anything else', () => {
     expect(load({}).trustedProxies).toBeUndefined();
