@@ -2,11 +2,12 @@
 // `chatctl --help` and the other commands never pay for them.
 import type { Command } from 'commander';
 import { action, CliError } from './output.js';
-import { apiCall, clientOptions, requireToken, resolve } from './verbs/common.js';
+import { clientOptions, resolve, toCliError } from './verbs/common.js';
 
 interface ChatOptions {
   server?: string;
   token?: string;
+  login?: boolean;
 }
 
 /**
@@ -28,6 +29,7 @@ async function importInteractive(): Promise<typeof import('../tui/run.js')> {
 export function registerChat(program: Command): void {
   clientOptions(program.command('chat'))
     .description('the terminal chat client: your conversations with unread counts, history, live messages')
+    .option('--login', 'start on the login screen even with a saved login (to be someone else in this terminal)')
     .addHelpText(
       'after',
       `
@@ -36,24 +38,52 @@ Keys:
   Enter send                  Alt-Enter, Shift-Enter (kitty protocol) or Ctrl-J: new line; pastes keep their lines
   PgUp/PgDn scroll history    End jump to the latest  r (empty line) or Ctrl-R retry a failed send
   Ctrl-N new conversation     Esc back                Ctrl-C or Ctrl-D quit
+  Ctrl-L or /logout: log out (the token is revoked)
+
+Without a saved login (or when the server refuses it) the first screen logs you in: server URL,
+e-mail, password; Tab moves between fields, Enter logs in, Ctrl-R switches to creating an
+account. The login is saved as chatctl login saves it.
 
 Examples:
+  $ chatctl chat                                   # log in (or register) on the first screen
+  $ chatctl chat --login                           # a second terminal, as someone else
+  $ chatctl chat --server https://chat.example.com
   $ chatctl login --email ann@example.com && chatctl chat
   $ chatctl chat --server http://127.0.0.1:8000 --token "$TOKEN"`,
     )
     .action(
       action(async (options: ChatOptions) => {
+        if (options.login && options.token !== undefined) throw new CliError('--login and --token do not go together: --login asks who you are.', 2);
         const connection = await resolve(options);
-        const token = requireToken(connection);
-        const { ChatApi } = await import('../client/api.js');
+        const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+        const { ApiError, ChatApi } = await import('../client/api.js');
         const { loadBootstrap } = await import('../tui/session.js');
-        // Server and token problems are reported as one sentence before any screen is drawn.
-        const bootstrap = await apiCall(() => loadBootstrap(new ChatApi(connection.server, token)));
-        if (!process.stdin.isTTY || !process.stdout.isTTY) {
+        let token = options.login ? undefined : connection.token;
+        let bootstrap;
+        let notice: string | undefined;
+        if (token) {
+          try {
+            bootstrap = await loadBootstrap(new ChatApi(connection.server, token));
+          } catch (error) {
+            // A refused token is what the login screen is for; anything else is one sentence before any screen.
+            if (!(interactive && error instanceof ApiError && error.status === 401)) throw error instanceof ApiError ? toCliError(error) : error;
+            const { TOKEN_REFUSED_AT_START } = await import('../tui/session-end.js');
+            notice = TOKEN_REFUSED_AT_START;
+            if (connection.tokenSource === 'profile') (await import('../client/profile.js')).forgetToken();
+            token = undefined;
+            bootstrap = undefined;
+          }
+        } else if (!options.login && connection.profile.token && connection.profile.server) {
+          notice = `You are logged in to ${connection.profile.server}; log in to ${connection.server} here.`;
+        }
+        if (!interactive) {
           throw new CliError('chatctl chat needs an interactive terminal; from scripts use chatctl messages, send and listen.');
         }
+        const { normalizeServer } = await import('../client/profile.js');
+        const saved = connection.profile;
+        const email = !options.login && saved.server && normalizeServer(saved.server) === connection.server ? saved.user?.email : undefined;
         const { runChat } = await importInteractive();
-        await runChat({ server: connection.server, token, bootstrap });
+        await runChat({ server: connection.server, token, bootstrap, notice, email });
         // Everything is closed; should a stray handle linger (an idle keep-alive socket), do not wait for it.
         setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();
       }),

@@ -35,6 +35,7 @@ export const postgresCheck: Check = {
   id: 'database.postgres',
   category: 'database',
   title: 'PostgreSQL',
+  network: true,
   async run(ctx) {
     const why = notApplicable(ctx);
     if (why) return skip(why);

@@ -17,6 +17,7 @@ export const redisCheck: Check = {
   id: 'embedded.redis',
   category: 'embedded',
   title: 'Redis (REALTIME_SCALING)',
+  network: true,
   async run(ctx) {
     const why = notApplicable(ctx);
     if (why) return skip(why);

@@ -47,6 +47,9 @@ export interface BuildAppOptions {
   loginThrottle?: LoginThrottle;
   now?: () => Date;
   version?: string;
+  debug?: RouteContext['debug'];
+  /** The database holds the demo accounts (`serve --demo`): /health reports `demo: true`. */
+  demo?: boolean;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
@@ -121,6 +124,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     realtimeStats: options.realtimeStats,
     startedAt: now(),
     version: options.version ?? '0.0.0',
+    debug: options.debug,
+    demo: options.demo ?? false,
   };
   app.decorateRequest('auth', null);
 

@@ -9,7 +9,7 @@ const ALT_SCREEN_OFF = '\u001b[?1049l';
 const PASTE_ON = '\u001b[?2004h';
 const PASTE_OFF = '\u001b[?2004l';
 
-export async function runChat(options: { server: string; token: string; bootstrap: ChatBootstrap }): Promise<void> {
+export async function runChat(options: { server: string; token?: string; bootstrap?: ChatBootstrap; notice?: string; email?: string }): Promise<void> {
   const { stdout } = process;
   let restored = false;
   const restore = () => {
@@ -23,7 +23,7 @@ export async function runChat(options: { server: string; token: string; bootstra
   };
   stdout.write(ALT_SCREEN_ON + PASTE_ON);
   process.once('exit', restore);
-  const instance = render(<App server={options.server} token={options.token} bootstrap={options.bootstrap} />, {
+  const instance = render(<App server={options.server} token={options.token} bootstrap={options.bootstrap} notice={options.notice} email={options.email} />, {
     exitOnCtrlC: false,
     // Shift+Enter is only distinguishable from Enter in terminals that speak the kitty protocol.
     kittyKeyboard: { mode: 'auto' },

@@ -26,6 +26,7 @@ import {
 } from './protocol.js';
 import { verifyChannelAuth, verifyUserAuth, type AppCredentials } from './signatures.js';
 import type { HubCluster } from './bus.js';
+import type { PusherTap } from './tap.js';
 
 export interface HubConnection {
   readonly id: string;
@@ -50,6 +51,8 @@ export interface HubOptions {
   log?: LogFn;
   /** Other instances (REALTIME_SCALING=redis); absent: this hub is the whole service. */
   cluster?: HubCluster;
+  /** Observer for the debug console; called synchronously, must not throw. */
+  tap?: PusherTap;
 }
 
 export interface ChannelInfo {
@@ -97,6 +100,7 @@ export class Hub {
   private readonly now: () => number;
   private readonly log: LogFn;
   private readonly cluster: HubCluster | undefined;
+  private readonly tap: PusherTap | undefined;
 
   constructor(options: HubOptions) {
     this.app = options.app;
@@ -118,6 +122,7 @@ export class Hub {
       snapshot: () =>
         [...this.channels.values()].map((c) => ({ name: c.name, subscriptions: c.subscribers.size, members: [...(c.members?.values() ?? [])] })),
     });
+    this.tap = options.tap;
   }
 
   // -- connections -----------------------------------------------------------
@@ -169,6 +174,7 @@ export class Hub {
         this.subscribe(state, frame.channel, frame.auth, frame.channelData);
         return;
       case 'unsubscribe':
+        if (state.subscriptions.has(frame.channel)) this.tap?.({ kind: 'unsubscribed', socket_id: state.conn.id, channel: frame.channel });
         this.leave(state, frame.channel);
         return;
       case 'signin':
@@ -186,6 +192,7 @@ export class Hub {
     const { conn } = state;
     const reject = (type: 'AuthError' | 'LimitReached' | 'InvalidChannel', error: string, status: number): void => {
       conn.send(subscriptionErrorFrame(name, type, error, status));
+      this.tap?.({ kind: 'subscription.refused', socket_id: conn.id, channel: name, error_type: type, detail: error, status });
     };
 
     if (name.length > MAX_CHANNEL_NAME_LENGTH) {
@@ -225,6 +232,7 @@ export class Hub {
       state.subscriptions.set(name, undefined);
       this.cluster?.subscriptions(name, channel.subscribers.size);
       conn.send(subscriptionSucceededFrame(name));
+      this.tap?.({ kind: 'subscription.succeeded', socket_id: conn.id, channel: name });
       return;
     }
 
@@ -261,9 +269,9 @@ export class Hub {
     const existing = members.get(member.key);
     if (!existing && members.size >= this.maxPresenceMembers) {
       if (channel.subscribers.size === 0) this.channels.delete(name);
-      conn.send(
-        subscriptionErrorFrame(name, 'LimitReached', `Presence channel is full (max ${this.maxPresenceMembers} members)`, ErrorCode.OVER_CAPACITY),
-      );
+      const detail = `Presence channel is full (max ${this.maxPresenceMembers} members)`;
+      conn.send(subscriptionErrorFrame(name, 'LimitReached', detail, ErrorCode.OVER_CAPACITY));
+      this.tap?.({ kind: 'subscription.refused', socket_id: conn.id, channel: name, error_type: 'LimitReached', detail, status: ErrorCode.OVER_CAPACITY });
       return;
     }
 
@@ -280,8 +288,10 @@ export class Hub {
       members.set(member.key, { ...member, sockets: new Set([conn.id]) });
       // Only a new user id is announced, and never to the joining socket.
       this.broadcast(channel, memberAddedFrame(name, member), conn.id);
+      this.tap?.({ kind: 'member.added', socket_id: conn.id, channel: name, user_id: member.key });
     }
     conn.send(subscriptionSucceededFrame(name, presencePayload(members.values())));
+    this.tap?.({ kind: 'subscription.succeeded', socket_id: conn.id, channel: name, user_id: member.key });
   }
 
   /** The cluster decides whether the user is new everywhere and answers with everyone's members. */
@@ -295,6 +305,7 @@ export class Hub {
       .then((everyone) => {
         if (state.subscriptions.get(channel.name) === member.key) {
           state.conn.send(subscriptionSucceededFrame(channel.name, presencePayload(everyone)));
+          this.tap?.({ kind: 'subscription.succeeded', socket_id: state.conn.id, channel: channel.name, user_id: member.key });
         }
       });
   }
@@ -316,6 +327,7 @@ export class Hub {
           channel.members.delete(memberKey);
           if (this.cluster) this.cluster.presenceLeave(name, member);
           else this.broadcast(channel, memberRemovedFrame(name, member));
+          this.tap?.({ kind: 'member.removed', channel: name, user_id: memberKey });
         }
       }
     }
@@ -337,6 +349,7 @@ export class Hub {
     const { conn } = state;
     const reject = (message: string): void => {
       conn.send(errorFrame(ErrorCode.CLIENT_EVENT_REJECTED, message));
+      this.tap?.({ kind: 'client-event.refused', socket_id: conn.id, channel: name, event, detail: message });
     };
     if (!this.takeClientEventToken(state)) {
       reject(`Client event rejected due to rate limit (max ${this.clientEventsPerSecond} per second)`);
@@ -359,8 +372,9 @@ export class Hub {
     if (!channel) return;
     const userId = type === 'presence' ? state.subscriptions.get(name) : undefined;
     const frame = clientEventFrame(name, event, data, hasData, userId);
-    this.broadcast(channel, frame, conn.id);
+    const recipients = this.broadcast(channel, frame, conn.id);
     this.cluster?.forward(name, frame, conn.id);
+    this.tap?.({ kind: 'client-event', socket_id: conn.id, channel: name, event, data, recipients, ...(userId !== undefined ? { user_id: userId } : {}) });
   }
 
   /** Fixed one-second window per connection. */
@@ -381,6 +395,7 @@ export class Hub {
     const refuse = (message: string): void => {
       conn.send(errorFrame(ErrorCode.UNAUTHORIZED, message));
       conn.close(ErrorCode.UNAUTHORIZED, 'Connection is unauthorized');
+      this.tap?.({ kind: 'signin.refused', socket_id: conn.id, detail: message });
     };
     if (!verifyUserAuth(this.app, conn.id, userData, auth)) {
       refuse('Invalid signin signature');
@@ -399,6 +414,7 @@ export class Hub {
     }
     this.setSignedInUser(state, id);
     conn.send(signinSuccessFrame(userData));
+    this.tap?.({ kind: 'signin', socket_id: conn.id, user_id: id });
   }
 
   private setSignedInUser(state: ConnectionState, userId: string | undefined): void {

@@ -11,6 +11,7 @@ import { Hub, type LogFn } from './hub.js';
 import { limitLog, type LimitedLog } from './log-limiter.js';
 import { ErrorCode } from './protocol.js';
 import { PusherSocketServer } from './socket.js';
+import type { PusherTap } from './tap.js';
 import { TokenSockets } from './token-sockets.js';
 
 export interface PusherApp {
@@ -49,9 +50,12 @@ export interface EmbeddedPusherOptions {
   log?: LogFn;
   /** Other instances (REALTIME_SCALING=redis): publishes, presence and counts shared with them. */
   cluster?: HubCluster;
+  /** Observer for the debug console: every connection, subscription, client event and API trigger. */
+  tap?: PusherTap;
 }
 
 export type { LogFn };
+export type { PusherTap, PusherTapEvent } from './tap.js';
 
 export class EmbeddedPusherServer {
   readonly app: PusherApp;
@@ -74,6 +78,7 @@ export class EmbeddedPusherServer {
       maxChannelsPerConnection: positive(options.maxChannelsPerConnection, 100, 'maxChannelsPerConnection'),
       log,
       ...(options.cluster ? { cluster: options.cluster } : {}),
+      tap: options.tap,
     });
     this.cluster = options.cluster;
     // Anyone can open a socket: what sockets make us write is rate-limited.
@@ -90,6 +95,7 @@ export class EmbeddedPusherServer {
       maxPayloadBytes: positive(options.maxPayloadBytes, 64 * 1024, 'maxPayloadBytes'),
       maxBufferedBytes: positive(options.maxBufferedBytes, 1024 * 1024, 'maxBufferedBytes'),
       log: this.connectionLog.log,
+      tap: options.tap,
     });
     this.httpApiPlugin = createHttpApiPlugin({
       app: this.app,
@@ -99,6 +105,7 @@ export class EmbeddedPusherServer {
         : {}),
       timestampWindowSeconds: nonNegative(options.timestampWindowSeconds, 600, 'timestampWindowSeconds'),
       log,
+      tap: options.tap,
     });
   }
 
@@ -107,9 +114,9 @@ export class EmbeddedPusherServer {
     this.sockets.attach(server);
   }
 
-  /** In-process trigger: `data` is sent verbatim (already JSON-encoded by the caller). */
-  publish(channels: string[], event: string, data: string, exceptSocketId?: string): void {
-    this.hub.publish(channels, event, data, exceptSocketId);
+  /** In-process trigger: `data` is sent verbatim (already JSON-encoded by the caller). Returns the sockets reached. */
+  publish(channels: string[], event: string, data: string, exceptSocketId?: string): number {
+    return this.hub.publish(channels, event, data, exceptSocketId);
   }
 
   /**

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { AddressCounter, addressKey } from './address-limits.js';
 import type { Hub, HubConnection, LogFn } from './hub.js';
+import { SharedFrames } from './shared-frames.js';
 import {
   ErrorCode,
   MIN_PROTOCOL_VERSION,
@@ -16,6 +17,7 @@ import {
   errorFrame,
   generateSocketId,
 } from './protocol.js';
+import type { PusherTap } from './tap.js';
 
 export interface SocketServerOptions {
   appKey: string;
@@ -35,7 +37,17 @@ export interface SocketServerOptions {
   /** How long `close()` waits for clients to finish the close handshake before terminating. */
   shutdownTimeoutMs?: number;
   generateId?: () => string;
+  /** Observer for the debug console (connections opened, refused, closed). */
+  tap?: PusherTap;
 }
+
+/** `client` and `version` from the handshake query (pusher-js sends `client=js&version=8.4.0`), for the console. */
+interface ClientInfo {
+  client?: string;
+  version?: string;
+}
+
+const CLIENT_INFO_RE = /^[\w.+-]{1,32}$/;
 
 const APP_PATH_RE = /^\/app\/([^/]+)\/?$/;
 
@@ -51,6 +63,8 @@ export class PusherSocketServer {
   private readonly perAddress: AddressCounter;
   /** Over-limit sockets still being refused with 4004, per address: beyond a few, plain HTTP 429. */
   private readonly refusing = new AddressCounter(MAX_REFUSALS_IN_FLIGHT_PER_ADDRESS);
+  /** One framed copy of each broadcast frame, shared by every socket it goes to. */
+  private readonly frames = new SharedFrames();
 
   constructor(private readonly options: SocketServerOptions) {
     // permessage-deflate stays off (ws default for servers): it costs memory for 10 KB messages.
@@ -88,10 +102,12 @@ export class PusherSocketServer {
       return;
     }
     const key = decodeSegment(match[1] ?? '');
-    const protocol = new URLSearchParams(queryOf(req.url)).get('protocol');
+    const query = new URLSearchParams(queryOf(req.url));
+    const protocol = query.get('protocol');
+    const info = clientInfo(query);
     const client = addressKey((this.options.clientAddress ?? peerAddress)(req));
     if (!this.perAddress.tryAcquire(client)) {
-      this.refuseOverAddressLimit(req, socket, head, client);
+      this.refuseOverAddressLimit(req, socket, head, client, key, info);
       return;
     }
     // Released when the TCP socket is gone, whichever way the upgrade ends.
@@ -100,11 +116,11 @@ export class PusherSocketServer {
       return;
     }
     socket.once('close', () => this.perAddress.release(client));
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, key, protocol));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, key, protocol, info));
   }
 
   /** pusher-js stops retrying on 4004; a client that keeps piling sockets up gets HTTP 429 instead. */
-  private refuseOverAddressLimit(req: IncomingMessage, socket: Duplex, head: Buffer, client: string): void {
+  private refuseOverAddressLimit(req: IncomingMessage, socket: Duplex, head: Buffer, client: string, key: string, info: ClientInfo): void {
     if (!this.refusing.tryAcquire(client)) {
       rejectUpgrade(socket, 429, 'Too Many Requests');
       return;
@@ -114,11 +130,13 @@ export class PusherSocketServer {
       this.sockets.add(ws);
       ws.on('error', () => {});
       ws.on('close', () => this.sockets.delete(ws));
-      refuse(ws, ErrorCode.OVER_QUOTA, `Over connection quota for your address (max ${this.options.maxConnectionsPerAddress})`);
+      const detail = `Over connection quota for your address (max ${this.options.maxConnectionsPerAddress})`;
+      refuse(ws, ErrorCode.OVER_QUOTA, detail);
+      this.options.tap?.({ kind: 'connection.refused', code: ErrorCode.OVER_QUOTA, detail, app_key: key.slice(0, 64), ...info });
     });
   }
 
-  private onSocket(ws: WebSocket, key: string, protocolParam: string | null): void {
+  private onSocket(ws: WebSocket, key: string, protocolParam: string | null, info: ClientInfo = {}): void {
     this.sockets.add(ws);
     ws.on('error', (error) => {
       // ws closes the socket itself (e.g. 1009 for an oversized frame); we only keep the process alive.
@@ -126,26 +144,34 @@ export class PusherSocketServer {
     });
     ws.on('close', () => this.sockets.delete(ws));
 
+    const refused = (code: number, detail: string): void => {
+      refuse(ws, code, detail);
+      this.options.tap?.({ kind: 'connection.refused', code, detail, app_key: key.slice(0, 64), ...info });
+    };
     if (key !== this.options.appKey) {
-      refuse(ws, ErrorCode.APP_NOT_FOUND, 'Application does not exist');
+      refused(ErrorCode.APP_NOT_FOUND, 'Application does not exist');
       return;
     }
     // Missing / non-numeric protocol counts as 7 (stock clients always send 7).
     const requested = protocolParam !== null && /^\d+$/.test(protocolParam) ? Number(protocolParam) : PROTOCOL_VERSION;
     if (requested < MIN_PROTOCOL_VERSION) {
-      refuse(ws, ErrorCode.UNSUPPORTED_PROTOCOL, `Unsupported protocol version ${requested}`);
+      refused(ErrorCode.UNSUPPORTED_PROTOCOL, `Unsupported protocol version ${requested}`);
       return;
     }
     if (this.liveConnections >= this.options.maxConnections) {
-      refuse(ws, ErrorCode.OVER_QUOTA, 'Over connection quota');
+      refused(ErrorCode.OVER_QUOTA, 'Over connection quota');
       return;
     }
-    this.register(ws);
+    this.register(ws, requested, info);
   }
 
-  private register(ws: WebSocket): void {
+  private register(ws: WebSocket, protocol = PROTOCOL_VERSION, info: ClientInfo = {}): void {
     const { hub, log, maxBufferedBytes } = this.options;
+    const frames = this.frames;
     const id = this.uniqueId();
+    const tap = this.options.tap;
+    /** Why the server itself cut the socket, when it did (for the console's close line). */
+    let cause: string | undefined;
     const conn: HubConnection = {
       id,
       send(frame: string): boolean {
@@ -154,10 +180,11 @@ export class PusherSocketServer {
           // Slow consumer: drop it rather than buffer without bound. terminate() frees memory now;
           // a close frame would queue behind the very backlog we are trying to get rid of.
           log('warn', `pusher: dropping slow connection ${id} (${ws.bufferedAmount} bytes buffered)`);
+          cause = `slow consumer: ${ws.bufferedAmount} bytes buffered`;
           ws.terminate();
           return false;
         }
-        ws.send(frame);
+        frames.send(ws, frame);
         return true;
       },
       close(code: number, reason: string): void {
@@ -170,6 +197,7 @@ export class PusherSocketServer {
     // Liveness: any frame (or ws-level ping/pong) resets it; silence past activity_timeout + grace → 4201.
     const idleTimer = setTimeout(() => {
       log('info', `pusher: closing idle connection ${id}`);
+      cause = 'no activity (pong timeout)';
       conn.send(errorFrame(ErrorCode.PONG_TIMEOUT, 'Pong reply not received in time'));
       conn.close(ErrorCode.PONG_TIMEOUT, 'Pong reply not received in time');
     }, this.idleMs);
@@ -194,14 +222,16 @@ export class PusherSocketServer {
     });
     ws.on('ping', touch);
     ws.on('pong', touch);
-    ws.on('close', () => {
+    ws.on('close', (code: number, reason: Buffer) => {
       clearTimeout(idleTimer);
       this.liveConnections -= 1;
       hub.removeConnection(id);
       this.options.onConnectionClosed?.(id);
+      tap?.({ kind: 'connection.closed', socket_id: id, code, reason: reason.toString('utf8').slice(0, 123), ...(cause ? { cause } : {}) });
     });
 
     ws.send(connectionEstablishedFrame(id, this.options.activityTimeoutSeconds));
+    tap?.({ kind: 'connection.opened', socket_id: id, protocol, ...info });
   }
 
   private uniqueId(): string {
@@ -243,6 +273,15 @@ export class PusherSocketServer {
     clearTimeout(timeout);
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
+}
+
+function clientInfo(query: URLSearchParams): ClientInfo {
+  const info: ClientInfo = {};
+  const client = query.get('client');
+  const version = query.get('version');
+  if (client !== null && CLIENT_INFO_RE.test(client)) info.client = client;
+  if (version !== null && CLIENT_INFO_RE.test(version)) info.version = version;
+  return info;
 }
 
 const MAX_REFUSALS_IN_FLIGHT_PER_ADDRESS = 10;

@@ -21,12 +21,22 @@ export type Focus = 'list' | 'compose' | 'new';
 const NARROW = 70;
 
 const HINTS: Record<Focus, string> = {
-  list: '↑↓ select · Enter open · Tab write · PgUp/PgDn scroll · ^N new chat · ^C quit',
+  list: '↑↓ select · Enter open · Tab write · PgUp/PgDn scroll · ^N new chat · ^L log out · ^C quit',
   compose: 'Enter send · Alt-Enter/^J new line · PgUp/PgDn scroll · End latest · Tab list · ^C quit',
   new: 'type a name · ↑↓ choose · Enter start · Esc cancel',
 };
 
-export function ChatScreen(props: { api: ChatApi; token: string; bootstrap: ChatBootstrap; columns: number; rows: number; connect?: Connect; onQuit?: () => void }) {
+export function ChatScreen(props: {
+  api: ChatApi;
+  token: string;
+  bootstrap: ChatBootstrap;
+  columns: number;
+  rows: number;
+  connect?: Connect;
+  onQuit?: () => void;
+  /** `/logout` typed as a message (Ctrl-L is handled by the App). */
+  onLogout?: () => void;
+}) {
   const { api, token, bootstrap, columns, rows } = props;
   const { exit } = useApp();
   const [focus, setFocus] = useState<Focus>('list');
@@ -221,6 +231,10 @@ export function ChatScreen(props: { api: ChatApi; token: string; bootstrap: Chat
     // compose
     switch (command.type) {
       case 'enter':
+        if (textRef.current.trim() === '/logout' && props.onLogout) {
+          props.onLogout();
+          return 'compose';
+        }
         if (textRef.current.trim() !== '' && chat.send(textRef.current)) setComposed('');
         return 'compose';
       case 'up':
@@ -265,7 +279,7 @@ export function ChatScreen(props: { api: ChatApi; token: string; bootstrap: Chat
         ) : null}
         {showRight ? (
           focus === 'new' ? (
-            <NewChatScreen query={query} search={search} selected={picked} starting={starting} width={rightWidth} height={mainHeight} />
+            <NewChatScreen query={query} search={search} selected={picked} starting={starting} width={rightWidth} height={mainHeight} server={api.baseUrl} />
           ) : (
             <Box flexDirection="column" width={rightWidth}>
               <MessagePane

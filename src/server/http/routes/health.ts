@@ -29,6 +29,7 @@ export async function healthRoutes(app: FastifyInstance, ctx: RouteContext): Pro
         last_error: lastError,
       }))(ctx.broadcaster.health()),
       realtime,
+      demo: ctx.demo,
     });
   });
 }
