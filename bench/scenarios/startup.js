@@ -19,7 +19,7 @@ function time(args, cwd) {
 
 export async function run({ tmp, quick }) {
   const cwd = tmp('startup');
-  const runs = quick ? 5 : 15;
+  const runs = quick ? 5 : 10;
   const commands = { node: ['-e', '0'], help: [CHATCTL, '--help'], doctor: [CHATCTL, 'doctor', '--only', 'config'] };
   const samples = { node: [], help: [], doctor: [] };
   for (const args of Object.values(commands)) time(args, cwd); // warm the file cache
