@@ -1,7 +1,5 @@
 // PostgreSQL (DB_CONNECTION=pgsql): can chatctl log in, and is the schema this chatctl's?
 // Read-only: one connection, two queries; never the password in what it prints.
-import pg from 'pg';
-import { describeTarget } from '../server/store/postgres/connection.js';
 import { currentVersion, PG_SCHEMA_VERSION } from '../server/store/postgres/migrations.js';
 import { configUnavailable, type DoctorContext } from './context.js';
 import { fail, ok, skip, warn, type Check, type CheckResult } from './types.js';
@@ -40,6 +38,8 @@ export const postgresCheck: Check = {
     const why = notApplicable(ctx);
     if (why) return skip(why);
     const settings = ctx.config!.postgres!;
+    // Loaded here, not at the top: pg is a fifth of `chatctl doctor`'s start-up, and most never use it.
+    const [{ default: pg }, { describeTarget }] = await Promise.all([import('pg'), import('../server/store/postgres/connection.js')]);
     const target = describeTarget(settings);
     const client = new pg.Client({
       host: settings.host,
