@@ -8,8 +8,8 @@ import type { Socket } from 'node:net';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../config/limits.js';
 import { addressKey } from './pusher/address-limits.js';
 
-/** One notion of "a client address" for HTTP, WebSocket and login limits (IPv6 by its /64). */
-export { addressKey };
+// One notion of "a client address" for HTTP and WebSocket limits (IPv4 as is, IPv6 by its /64).
+export { addressKey } from './pusher/address-limits.js';
 
 export interface LimitedServer {
   server: Server;

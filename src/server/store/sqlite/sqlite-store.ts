@@ -33,6 +33,10 @@ const MESSAGE_COLUMNS = `
   (SELECT p.last_read_message_id FROM participants p
     WHERE p.conversation_id = m.conversation_id AND p.user_id != m.sender_id) AS recipient_last_read`;
 
+const PAGE_COLUMNS = `
+  m.id, m.conversation_id, m.sender_id, m.type, m.body, m.attachment, m.created_at,
+  s.name AS sender_name, s.avatar AS sender_avatar, NULL AS recipient_last_read`;
+
 interface SummaryRow {
   id: number;
   created_at: string;
@@ -55,8 +59,7 @@ const SUMMARY_SELECT = `
          me.unread_count
     FROM participants me
     JOIN conversations c ON c.id = me.conversation_id
-    JOIN participants other ON other.conversation_id = c.id AND other.user_id != me.user_id
-    JOIN users u ON u.id = other.user_id
+    JOIN users u ON u.id = (CASE WHEN c.user_low_id = me.user_id THEN c.user_high_id ELSE c.user_low_id END)
     LEFT JOIN messages m ON m.id = c.last_message_id
    WHERE me.user_id = @userId`;
 
@@ -327,19 +330,32 @@ export class SqliteStore implements ChatStore {
   }
 
   async listMessages(conversationId: number, page: MessagePage): Promise<StoredMessage[]> {
-    const base = `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users s ON s.id = m.sender_id WHERE m.conversation_id = @conversationId`;
+    // is_read comes from the two watermarks, read once per page instead of once per row.
+    const base = `SELECT ${PAGE_COLUMNS} FROM messages m JOIN users s ON s.id = m.sender_id WHERE m.conversation_id = @conversationId`;
     let rows: MessageRow[];
     if (page.afterId !== undefined) {
       rows = this
         .sql(`${base} AND m.id > @afterId ORDER BY m.id ASC LIMIT @limit`)
         .all({ conversationId, afterId: page.afterId, limit: page.limit }) as MessageRow[];
     } else {
-      rows = this
-        .sql(`${base} AND (@beforeId IS NULL OR m.id < @beforeId) ORDER BY m.id DESC LIMIT @limit`)
-        .all({ conversationId, beforeId: page.beforeId ?? null, limit: page.limit }) as MessageRow[];
+      // Two statements, not `(@beforeId IS NULL OR m.id < @beforeId)`: with the OR SQLite cannot
+      // seek to before_id and walks the index down from the newest message (10 ms at 50,000 deep).
+      rows = (
+        page.beforeId === undefined
+          ? this.sql(`${base} ORDER BY m.id DESC LIMIT @limit`).all({ conversationId, limit: page.limit })
+          : this
+              .sql(`${base} AND m.id < @beforeId ORDER BY m.id DESC LIMIT @limit`)
+              .all({ conversationId, beforeId: page.beforeId, limit: page.limit })
+      ) as MessageRow[];
       rows.reverse();
     }
-    return rows.map(toMessage);
+    const watermarks = this
+      .sql('SELECT user_id, last_read_message_id FROM participants WHERE conversation_id = ?')
+      .all(conversationId) as { user_id: number; last_read_message_id: number }[];
+    return rows.map((row) => {
+      row.recipient_last_read = watermarks.find((w) => w.user_id !== row.sender_id)?.last_read_message_id ?? null;
+      return toMessage(row);
+    });
   }
 
   async markRead(conversationId: number, userId: number): Promise<ReadResult> {
@@ -375,6 +391,9 @@ export class SqliteStore implements ChatStore {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (this.db.open) {
+      this.sends.drain(); // sends already accepted are committed (and answered), not dropped
+      this.db.close();
+    }
   }
 }
