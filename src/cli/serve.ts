@@ -9,8 +9,8 @@ interface ServeOptions extends CommonOptions {
   port?: string;
   json?: boolean;
   verbose?: boolean;
-  demo?: boolean;
   debug?: boolean;
+  demo?: boolean;
 }
 
 function parsePort(value: string | undefined): number | undefined {
@@ -29,8 +29,8 @@ export function registerServe(program: Command, version: string): void {
     .option('--env-file <path>', 'read configuration from this file instead of ./.env')
     .option('--json', 'print the ready line as JSON')
     .option('--verbose', 'log every request, broadcast and connection problem to stderr')
-    .option('--demo', 'seed demo users and conversations (English and Arabic) and print their logins; safe to repeat')
     .option('--debug', 'print every connection, subscription, publish and trigger to stderr (as chatctl console shows them)')
+    .option('--demo', 'seed demo users and conversations (English and Arabic) and print their logins; safe to repeat')
     .addHelpText(
       'after',
       `
@@ -39,8 +39,8 @@ Examples:
   $ chatctl serve --port 0 --db /tmp/chat.sqlite
   $ BROADCAST_DRIVER=pusher chatctl serve      # trigger through Pusher Channels (PUSHER_* from .env)
   $ APP_LOCALE=ar chatctl serve                # Arabic API messages, as the original app
-  $ chatctl serve --demo                       # demo users to log in as with chatctl chat
-  $ chatctl serve --debug                      # watch connections, subscriptions and publishes here`,
+  $ chatctl serve --debug                      # watch connections, subscriptions and publishes here
+  $ chatctl serve --demo                       # demo users to log in as with chatctl chat`,
     )
     .action(
       action(async (localOptions: ServeOptions, command: Command) => {

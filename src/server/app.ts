@@ -46,9 +46,9 @@ export interface BuildAppOptions {
   loginThrottle?: LoginThrottle;
   now?: () => Date;
   version?: string;
+  debug?: RouteContext['debug'];
   /** The database holds the demo accounts (`serve --demo`): /health reports `demo: true`. */
   demo?: boolean;
-  debug?: RouteContext['debug'];
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
@@ -121,8 +121,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     realtimeStats: options.realtimeStats,
     startedAt: now(),
     version: options.version ?? '0.0.0',
-    demo: options.demo ?? false,
     debug: options.debug,
+    demo: options.demo ?? false,
   };
   app.decorateRequest('auth', null);
 

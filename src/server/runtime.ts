@@ -14,9 +14,9 @@ import { PusherBroadcaster } from './broadcasting/drivers/pusher.js';
 import { embeddedCredentials, type PusherAppCredentials } from './broadcasting/embedded-credentials.js';
 import { createLimitedServer } from './connection-limits.js';
 import type { RealtimeInfo } from './http/context.js';
-import { hasDemoData, seedDemo, type DemoSeedResult } from './demo/seed.js';
 import { DebugBus } from './observability/bus.js';
 import { consoleEndpoint, type ConsoleEndpointOptions } from './observability/console-endpoint.js';
+import { hasDemoData, seedDemo, type DemoSeedResult } from './demo/seed.js';
 import { EmbeddedPusherServer } from './pusher/index.js';
 import type { AppCredentials } from './pusher/signatures.js';
 import { SqliteStore } from './store/index.js';
@@ -33,10 +33,10 @@ export interface RunningServer {
   /** Public connection details for the ready line (never the secret). */
   realtime: { key: string | null; wsUrl: string | null; credentialsSource?: PusherAppCredentials['source'] };
   store: SqliteStore;
-  /** What `demo: true` seeded (the logins to print); null without it. */
-  demo: DemoSeedResult | null;
   /** The debug-event bus behind `chatctl console` and `serve --debug`. */
   debug: DebugBus;
+  /** What `demo: true` seeded (the logins to print); null without it. */
+  demo: DemoSeedResult | null;
   close(): Promise<void>;
 }
 
@@ -46,12 +46,12 @@ export interface StartOptions {
   accessLog?: (line: string) => void;
   /** Overrides for tests (short liveness timeouts and the like). */
   embedded?: Partial<ConstructorParameters<typeof EmbeddedPusherServer>[0]>;
-  /** Seed the demo users and conversations (idempotent) before listening: `serve --demo`. */
-  demo?: boolean;
   /** Overrides for the debug console endpoint (buffer bound, heartbeat) in tests. */
   console?: Partial<Pick<ConsoleEndpointOptions, 'maxBufferedBytes' | 'maxConsoles' | 'heartbeatMs'>>;
   /** How often sockets of tokens revoked elsewhere (`chatctl token revoke`) are looked for. Default 2000 ms. */
   revocationCheckMs?: number;
+  /** Seed the demo users and conversations (idempotent) before listening: `serve --demo`. */
+  demo?: boolean;
 }
 
 /** The package version, for /health when the caller does not say (tests, embedding). */
@@ -113,13 +113,13 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       break;
   }
 
-  // Demo accounts have public passwords: /health says so whenever the database holds them.
-  const demo = options.demo ? await seedDemo(store) : null;
-  const demoData = demo !== null || (await hasDemoData(store));
   // The console signs with the app /broadcasting/auth signs for; log/null keep one in pusher-app.json too.
   const consoleApp = channelApp ?? embeddedCredentials(config.dataDir, config.pusher);
   const version = options.version ?? packageVersion();
   const consolePlugin = consoleEndpoint({ bus: debug, app: consoleApp, driver: config.broadcastDriver, version, log, ...options.console });
+  // Demo accounts have public passwords: /health says so whenever the database holds them.
+  const demo = options.demo ? await seedDemo(store) : null;
+  const demoData = demo !== null || (await hasDemoData(store));
 
   let httpServer: Server | undefined;
   const app = await buildApp({
@@ -138,8 +138,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     debug,
     logger: false,
     accessLog: options.accessLog,
-    demo: demoData,
     errorLog: (line) => log('error', line),
+    demo: demoData,
   });
 
   try {
@@ -174,8 +174,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       credentialsSource: credentials?.source,
     },
     store,
-    demo,
     debug,
+    demo,
     close() {
       closing ??= (async () => {
         await revocations?.stop();

@@ -40,10 +40,10 @@ export interface RouteContext {
   realtimeStats?: () => { connections: number; channels: number };
   startedAt: Date;
   version: string;
-  /** The database holds the demo accounts with their public passwords. */
-  demo: boolean;
   /** The debug console's event bus (channel authorizations granted and refused). */
   debug?: DebugSink;
+  /** The database holds the demo accounts with their public passwords. */
+  demo: boolean;
 }
 
 export function ok<T>(data: T, message?: string) {
