@@ -241,7 +241,7 @@ describe('chatctl doctor: BROADCAST_DRIVER=pusher through another chatctl', () =
     expect(Date.now() - started).toBeLessThan(2000 + 3000); // timeout + node start-up, with margin
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
-      `[FAIL] HTTP API (signed request)\n       • http://127.0.0.1:${port} is unreachable from here: connection refused (nothing listens there)\n       → check PUSHER_HOST, PUSHER_PORT and PUSHER_SCHEME, and that the server runs and is reachable from here\n`,
+      `[FAIL] HTTP API (signed request)\n       • http://127.0.0.1:${port} is unreachable from here: connection refused (nothing listens there)\n       → check PUSHER_HOST, PUSHER_PORT and PUSHER_SCHEME, and that the server runs and is reachable from here; watch it live: chatctl console\n`,
     );
     expect(result.stdout).toContain(`[FAIL] WebSocket handshake\n       • ws://127.0.0.1:${port}/app/relay-key-0123456789 is unreachable from here: connection refused (nothing listens there)\n`);
     expect(result.stdout.endsWith('\nDoctor found 2 problems (0 warnings).\n')).toBe(true);
