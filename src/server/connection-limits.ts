@@ -4,7 +4,7 @@
 // WebSocket upgrades arrive as HTTP connections too and count here; their own per-address limit
 // lives in the embedded Pusher server.
 import { createServer, type RequestListener, type Server } from 'node:http';
-import type { Socket } from 'node:net';
+import { BlockList, isIP, type Socket } from 'node:net';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../config/limits.js';
 import { addressKey } from './pusher/address-limits.js';
 
@@ -57,4 +57,25 @@ export function createLimitedServer(
     });
   });
   return { server, openConnections: () => open };
+}
+
+/**
+ * TRUSTED_PROXIES as a predicate on a socket's address: a trusted balancer carries many clients
+ * over one address, so the per-address cap does not apply to it (the global cap still does).
+ */
+export function trustedProxyMatcher(proxies: true | string[] | undefined): (address: string) => boolean {
+  if (proxies === undefined) return () => false;
+  if (proxies === true) return () => true;
+  const list = new BlockList();
+  for (const entry of proxies) {
+    const [address = '', bits] = entry.split('/');
+    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+    if (bits === undefined) list.addAddress(address, family);
+    else list.addSubnet(address, Number(bits), family);
+  }
+  return (address) => {
+    const plain = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] ?? address;
+    const family = isIP(plain);
+    return family !== 0 && list.check(plain, family === 6 ? 'ipv6' : 'ipv4');
+  };
 }

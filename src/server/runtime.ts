@@ -12,7 +12,7 @@ import { RevocationWatcher } from './broadcasting/token-revocation.js';
 import { NullBroadcaster } from './broadcasting/drivers/null.js';
 import { PusherBroadcaster } from './broadcasting/drivers/pusher.js';
 import { embeddedCredentials, type PusherAppCredentials } from './broadcasting/embedded-credentials.js';
-import { createLimitedServer } from './connection-limits.js';
+import { createLimitedServer, trustedProxyMatcher } from './connection-limits.js';
 import type { RealtimeInfo } from './http/context.js';
 import { DebugBus } from './observability/bus.js';
 import { consoleEndpoint, type ConsoleEndpointOptions } from './observability/console-endpoint.js';
@@ -144,7 +144,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     realtimeStats: embedded ? () => embedded.stats() : undefined,
     plugins: [...(embedded ? [async (a: FastifyInstance) => void (await a.register(embedded.httpApiPlugin))] : []), consolePlugin],
     serverFactory: (handler) => {
-      httpServer = createLimitedServer(handler, config.connections).server;
+      httpServer = createLimitedServer(handler, config.connections, trustedProxyMatcher(config.trustedProxies)).server;
       return httpServer;
     },
     version,

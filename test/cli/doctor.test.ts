@@ -6,6 +6,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LATEST_SCHEMA_VERSION } from '../../src/doctor/database.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { closedPort } from '../helpers/net.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
