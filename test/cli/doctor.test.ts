@@ -10,7 +10,6 @@ import { LATEST_SCHEMA_VERSION } from '../../src/doctor/database.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { closedPort } from '../helpers/net.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { LATEST_SCHEMA_VERSION } from '../../src/doctor/database.js';
 
 interface JsonCheck {
   id: string;
