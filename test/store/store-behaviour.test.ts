@@ -117,6 +117,11 @@ describe.each<StoreKind>(['sqlite', 'pgsql'])('%s store behaviour', (kind) => {
         sender: { id: b.id, name: 'bob', avatar: 'https://example.com/b.png' },
     });
     expect(await store.getMessage(1)).toEqual(sent.kind === 'created' ? sent.message : null);
+    // When a store hands back the list rows of the send, they are exactly what it would read back.
+    if (sent.kind === 'created' && sent.summaries) {
+      for (const { userId, summary } of sent.summaries) expect(summary).toEqual(await store.getConversationSummary(conversationId, userId));
+      expect(sent.summaries.map((s) => s.userId).sort()).toEqual([a.id, b.id].sort());
+    }
     expect(await store.getMessage(2)).toBeNull();
     const list = await store.listConversations(a.id);
     expect(list.map((s) => [s.id, s.unreadCount, s.latestMessage?.body ?? null])).toEqual([

@@ -40,6 +40,39 @@ const SUMMARY_SELECT = `
     LEFT JOIN messages m ON m.id = c.last_message_id
    WHERE me.user_id = $1`;
 
+interface WrittenRow {
+  id: number;
+  user_id: number;
+  unread_count: number;
+  name: string;
+  avatar: string | null;
+  conversation_created_at: string;
+}
+
+const SEND_SQL = `
+  WITH locked AS (
+    SELECT id, created_at FROM conversations WHERE id = $1 FOR UPDATE
+  ), inserted AS (
+    INSERT INTO messages (conversation_id, sender_id, type, body, attachment, created_at)
+    SELECT locked.id, $2, $3, $4, $5, $6 FROM locked
+    RETURNING id
+  ), moved AS (
+    UPDATE conversations c SET last_message_id = inserted.id, updated_at = $6
+      FROM inserted WHERE c.id = $1
+    RETURNING c.id
+  ), people AS (
+    UPDATE participants p
+       SET last_read_message_id = CASE WHEN p.user_id = $2 THEN GREATEST(p.last_read_message_id, inserted.id) ELSE p.last_read_message_id END,
+           last_read_at         = CASE WHEN p.user_id = $2 THEN $6::timestamptz ELSE p.last_read_at END,
+           unread_count         = CASE WHEN p.user_id = $2 THEN 0 ELSE p.unread_count + 1 END
+      FROM inserted
+     WHERE p.conversation_id = $1
+    RETURNING p.user_id, p.unread_count
+  )
+  SELECT inserted.id, people.user_id, people.unread_count, u.name, u.avatar, locked.created_at AS conversation_created_at
+    FROM inserted CROSS JOIN locked JOIN people ON true JOIN users u ON u.id = people.user_id
+   WHERE EXISTS (SELECT 1 FROM moved)`;
+
 const safeId = (id: number): boolean => Number.isSafeInteger(id) && id >= 0 && id <= Number.MAX_SAFE_INTEGER;
 
 function toSummary(row: SummaryRow): ConversationSummary {
@@ -133,24 +166,21 @@ export async function sendMessage(db: pg.Pool, now: string, input: NewMessage): 
         if (message) return { kind: 'replayed', message };
       }
     }
-    // Lock the conversation before drawing the id: sends to one conversation commit in id order.
-    await client.query('SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE', [input.conversationId]);
-    const inserted = await client.query<{ id: number }>(
-      `INSERT INTO messages (conversation_id, sender_id, type, body, attachment, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [input.conversationId, input.senderId, input.type, input.body, input.attachment ? JSON.stringify(input.attachment) : null, now],
-    );
-    const id = (inserted.rows[0] as { id: number }).id;
-    await client.query('UPDATE conversations SET last_message_id = $1, updated_at = $2 WHERE id = $3', [id, now, input.conversationId]);
-    // The sender has read everything up to their own message; the other participant has one more unread.
-    await client.query(
-      `UPDATE participants
-          SET last_read_message_id = CASE WHEN user_id = $3 THEN GREATEST(last_read_message_id, $1) ELSE last_read_message_id END,
-              last_read_at         = CASE WHEN user_id = $3 THEN $2::timestamptz ELSE last_read_at END,
-              unread_count         = CASE WHEN user_id = $3 THEN 0 ELSE unread_count + 1 END
-        WHERE conversation_id = $4`,
-      [id, now, input.senderId, input.conversationId],
-    );
+    // One statement: lock the conversation row first (so ids within a conversation commit in
+    // order), insert, move last_message_id, and update both participants (the sender's watermark
+    // forwards and unread to 0, the other's unread + 1). Returns what the list rows need.
+    const written = await client.query<WrittenRow>(SEND_SQL, [
+      input.conversationId,
+      input.senderId,
+      input.type,
+      input.body,
+      input.attachment ? JSON.stringify(input.attachment) : null,
+      now,
+    ]);
+    const rows = written.rows;
+    const mine = rows.find((r) => r.user_id === input.senderId);
+    const id = rows[0]?.id;
+    if (id === undefined || !mine) throw new Error(`conversation ${input.conversationId} has no participant ${input.senderId}`);
     if (input.idempotency) {
       await client.query(
         `INSERT INTO idempotency_keys (user_id, key, request_hash, message_id, created_at) VALUES ($1, $2, $3, $4, $5)
@@ -158,7 +188,31 @@ export async function sendMessage(db: pg.Pool, now: string, input: NewMessage): 
         [input.senderId, input.idempotency.key, input.idempotency.requestHash, id, now],
       );
     }
-    return { kind: 'created', message: (await selectMessage(client, id)) as StoredMessage };
+    const message: StoredMessage = {
+      id,
+      conversationId: input.conversationId,
+      senderId: input.senderId,
+      type: input.type,
+      body: input.body,
+      attachment: input.attachment,
+      createdAt: now,
+      isRead: false, // the newest message: nobody else's watermark is past it yet
+      sender: { id: mine.user_id, name: mine.name, avatar: mine.avatar },
+    };
+    const summaries = rows.flatMap((me) => {
+      const other = rows.find((r) => r.user_id !== me.user_id);
+      if (!other) return [];
+      const summary: ConversationSummary = {
+        id: input.conversationId,
+        otherUser: { id: other.user_id, name: other.name, avatar: other.avatar },
+        latestMessage: { id, senderId: input.senderId, type: input.type, body: input.body, createdAt: now },
+        unreadCount: me.unread_count,
+        updatedAt: now,
+        createdAt: me.conversation_created_at,
+      };
+      return [{ userId: me.user_id, summary }];
+    });
+    return { kind: 'created', message, summaries };
   });
 }
 
