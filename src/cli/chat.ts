@@ -72,7 +72,7 @@ Examples:
             // A refused token is what the login screen is for; anything else is one sentence before any screen.
             if (!(interactive && error instanceof ApiError && error.status === 401)) throw error instanceof ApiError ? toCliError(error) : error;
             const { TOKEN_REFUSED_AT_START } = await import('../tui/session-end.js');
-            notice = TOKEN_REFUSED_AT_START;
+            notice = connection.tokenSource === 'profile' ? TOKEN_REFUSED_AT_START : `The server refused the token from ${connection.tokenSource === 'flag' ? '--token' : 'CHATCTL_TOKEN'}. Log in instead.`;
             if (connection.tokenSource === 'profile') (await import('../client/profile.js')).forgetToken();
             token = undefined;
             bootstrap = undefined;

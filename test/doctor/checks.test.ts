@@ -66,7 +66,7 @@ describe('placeholders and missing credentials', () => {
   it('empty values, `null` and missing variables are not credentials either', async () => {
     const result = await run(presentCheck, { BROADCAST_CONNECTION: 'pusher', PUSHER_APP_ID: '', PUSHER_APP_KEY: 'null' });
     expect(result.status).toBe('fail');
-    expect(result.detail).toBe('BROADCAST_CONNECTION=pusher but not filled in: PUSHER_APP_ID (empty), PUSHER_APP_KEY=null; not set: PUSHER_APP_SECRET');
+    expect(result.detail).toBe('BROADCAST_CONNECTION=pusher but not filled in: PUSHER_APP_ID (empty); not set: PUSHER_APP_KEY, PUSHER_APP_SECRET');
   });
 
   it('with a custom PUSHER_HOST the hint names that host', async () => {
