@@ -33,7 +33,7 @@ describe('chatctl admin commands', () => {
     const short = await runCli(['user', 'create', '--db', db, '--name', 'X', '--email', 'x@example.com', '--password', 'short']);
     expect(short).toMatchObject({ code: 1, stderr: 'chatctl: --password must be at least 8 characters.\n' });
     const missing = await runCli(['user', 'create', '--db', db, '--name', 'X']);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2); // a usage error, as everywhere
     expect(missing.stderr).toBe("error: required option '--email <email>' not specified\n");
     const unknownUser = await runCli(['token', 'create', '--db', db, '--email', 'ghost@example.com']);
     expect(unknownUser).toMatchObject({ code: 1, stdout: '', stderr: 'chatctl: No user has the e-mail ghost@example.com; create one with chatctl user create.\n' });
