@@ -102,25 +102,23 @@ describe('chatctl chat in tmux (end to end)', { timeout: 60_000 }, () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('without a token and without a terminal: one sentence on stderr, exit 1, no screen', async () => {
+  it('without a token and without a terminal: one sentence on stderr, exit 2 (usage), no screen', async () => {
     const { code, stdout, stderr } = await chatctl(['chat', '--server', server.url], { CHATCTL_CONFIG_DIR: join(dir, 'empty-config') });
-    expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
     expect(stderr).toBe('chatctl: chatctl chat needs an interactive terminal; from scripts use chatctl messages, send and listen.\n');
   });
 
-  it('without a terminal, a refused token or an unreachable server is one sentence too (before any screen)', async () => {
+  it('without a terminal, a refused token or an unreachable server: the terminal sentence comes first, before any network (issue 10)', async () => {
+    const sentence = 'chatctl: chatctl chat needs an interactive terminal; from scripts use chatctl messages, send and listen.\n';
     const refused = await chatctl(['chat', '--server', server.url, '--token', 'nope'], { CHATCTL_CONFIG_DIR: join(dir, 'empty-config') });
-    expect(refused.code).toBe(1);
-    expect(refused.stdout).toBe('');
-    expect(refused.stderr).toBe('chatctl: the server refused the token (401): run chatctl login again or pass a valid --token.\n');
+    expect(refused).toEqual({ code: 2, stdout: '', stderr: sentence });
     const unreachable = await chatctl(['chat', '--server', 'http://127.0.0.1:9', '--token', ann.token], { CHATCTL_CONFIG_DIR: join(dir, 'empty-config') });
-    expect(unreachable.code).toBe(1);
-    expect(unreachable.stderr).toMatch(/^chatctl: Cannot reach http:\/\/127\.0\.0\.1:9 \(.+\); is chatctl serve running\?\n$/);
+    expect(unreachable).toEqual({ code: 2, stdout: '', stderr: sentence });
   });
 
   it('refuses to draw into a pipe', async () => {
     const piped = await chatctl(['chat', '--server', server.url, '--token', ann.token], { CHATCTL_CONFIG_DIR: join(dir, 'empty-config') });
-    expect(piped).toEqual({ code: 1, stdout: '', stderr: 'chatctl: chatctl chat needs an interactive terminal; from scripts use chatctl messages, send and listen.\n' });
+    expect(piped).toEqual({ code: 2, stdout: '', stderr: 'chatctl: chatctl chat needs an interactive terminal; from scripts use chatctl messages, send and listen.\n' });
   });
 
   it('opens the conversation, sends, receives live, and quits with Ctrl-C (exit 0)', async () => {
