@@ -55,7 +55,7 @@ Examples:
     )
     .action(
       action(async (options: ChatOptions) => {
-        if (options.login && options.token !== undefined) throw new CliError('--login and --token do not go together: --login asks who you are.', 2);
+        if (options.login && options.token !== undefined) throw new CliError('--login and --token do not go together: --login asks who you are.', EXIT.usage);
         // Before any network: a script or pipe gets the sentence at once, not after a server round trip.
         if (!process.stdin.isTTY || !process.stdout.isTTY) throw new CliError(NO_TERMINAL, EXIT.usage);
         const connection = await resolve(options);
