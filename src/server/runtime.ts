@@ -19,7 +19,10 @@ import { consoleEndpoint, type ConsoleEndpointOptions } from './observability/co
 import { hasDemoData, seedDemo, type DemoSeedResult } from './demo/seed.js';
 import { EmbeddedPusherServer } from './pusher/index.js';
 import type { AppCredentials } from './pusher/signatures.js';
-import { SqliteStore } from './store/index.js';
+import { RedisLoginThrottle } from './auth/redis-login-throttle.js';
+import { joinCluster } from './scale/join-cluster.js';
+import { missingSharedCredentials } from './scale/shared-credentials.js';
+import { openChatStore, type ChatStore } from './store/index.js';
 
 export class StartupError extends Error {
   override readonly name = 'StartupError';
@@ -32,7 +35,7 @@ export interface RunningServer {
   driver: AppConfig['broadcastDriver'];
   /** Public connection details for the ready line (never the secret). */
   realtime: { key: string | null; wsUrl: string | null; credentialsSource?: PusherAppCredentials['source'] };
-  store: SqliteStore;
+  store: ChatStore;
   /** The debug-event bus behind `chatctl console` and `serve --debug`. */
   debug: DebugBus;
   /** What `demo: true` seeded (the logins to print); null without it. */
@@ -65,7 +68,9 @@ function packageVersion(): string {
 
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? (() => undefined);
-  const store = new SqliteStore(config.databasePath, { synchronous: config.synchronous });
+  const refusal = missingSharedCredentials(config);
+  if (refusal) throw new StartupError(refusal);
+  const store = await openChatStore(config);
   const debug = new DebugBus(config.broadcastDriver);
 
   let broadcaster: Broadcaster;
@@ -77,9 +82,14 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   switch (config.broadcastDriver) {
     case 'embedded': {
       credentials = embeddedCredentials(config.dataDir, config.pusher);
+      const cluster = await joinCluster(config, credentials.id, log).catch(async (error: Error) => {
+        await store.close();
+        throw new StartupError(error.message);
+      });
       embedded = new EmbeddedPusherServer({
         app: { id: credentials.id, key: credentials.key, secret: credentials.secret },
         log,
+        ...(cluster ? { cluster } : {}),
         ...config.realtimeLimits,
         tap: debug.pusherTap,
         ...options.embedded,
@@ -113,6 +123,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       break;
   }
 
+  // Several instances count login attempts together (per client address, see TRUSTED_PROXIES).
+  const loginThrottle = config.redis ? await RedisLoginThrottle.connect(config.redis.url, config.redis.prefix) : undefined;
   // The console signs with the app /broadcasting/auth signs for; log/null keep one in pusher-app.json too.
   const consoleApp = channelApp ?? embeddedCredentials(config.dataDir, config.pusher);
   const version = options.version ?? packageVersion();
@@ -123,6 +135,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
 
   let httpServer: Server | undefined;
   const app = await buildApp({
+    ...(loginThrottle ? { loginThrottle } : {}),
     store,
     broadcaster,
     config,
@@ -146,6 +159,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await app.close();
+    await loginThrottle?.close();
+    await embedded?.close();
     await store.close();
     const code = (error as { code?: string }).code;
     if (code === 'EADDRINUSE') throw new StartupError(`Port ${config.port} on ${config.host} is already in use; pick another with --port or PORT.`);
@@ -185,6 +200,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         await embedded?.close();
         await app.close();
         await broadcaster.close();
+        await loginThrottle?.close();
         await store.close();
       })();
       return closing;

@@ -77,6 +77,11 @@ const routes = (a: Actors) =>
     fc.constantFrom({ method: 'POST', path: '/api/login' }, { method: 'POST', path: '/api/register' }, { method: 'POST', path: '/api/logout' }),
     fc.constantFrom({ method: 'GET', path: '/api/chat/realtime' }, { method: 'GET', path: '/health' }),
     fc.constantFrom({ method: 'POST', path: '/apps/1/events' }, { method: 'GET', path: '/apps/1/channels' }, { method: 'GET', path: '/app/key' }),
+    // Raw bytes above ASCII on the request line (no spaces or line breaks: those only end the line).
+    fc
+      .uint8Array({ minLength: 1, maxLength: 12 })
+      .map((u) => Buffer.from(u.filter((b) => b > 0x20 && b !== 0x7f)).toString('latin1'))
+      .chain((raw) => fc.constantFrom({ method: 'GET', path: `/api/users?search=${raw}` }, { method: 'GET', path: `/api/chat/conversations/${raw}/messages` })),
     fc.tuple(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'BREW'), weirdText).map(([method, p]) => ({ method, path: `/${encodeURIComponent(p)}` })),
   );
 

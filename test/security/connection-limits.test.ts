@@ -54,7 +54,7 @@ describe('connection limit settings', () => {
       maxConnections: 15_000,
       maxConnectionsPerAddress: 512,
       headersTimeoutMs: 15_000,
-      requestTimeoutMs: 120_000,
+      requestTimeoutMs: 300_000,
       keepAliveTimeoutMs: 5_000,
     });
     expect(connectionLimitsFrom({ CHATCTL_MAX_CONNECTIONS: 10, CHATCTL_MAX_CONNECTIONS_PER_IP: 2, CHATCTL_HEADERS_TIMEOUT: 30, CHATCTL_REQUEST_TIMEOUT: 10, CHATCTL_KEEPALIVE_TIMEOUT: 1 })).toEqual({

@@ -252,6 +252,9 @@ Examples:
           }
 
           await run('logout', async () => {
+            // Close the subscription first: a revoked token's socket is closed by the server, and
+            // pusher-js would otherwise keep trying to reconnect it.
+            pusher?.disconnect();
             if (tokens) {
               ann = bob = undefined;
               throw new Skip('the given tokens are kept');

@@ -13,6 +13,7 @@ import { parseId } from '../params.js';
 import { isoSeconds, presentConversation, presentMessage, presentSentMessage } from '../../presenters/index.js';
 import { sendAttachment } from '../attachment-download.js';
 import { claimUpload, STORED_NAME_RE, uploadOf, type UploadedFile } from '../uploads.js';
+import { uploadsFolder } from '../uploads-folder.js';
 import { optionalEnum, optionalString, requiredInteger, validateBody, validationError } from '../validation.js';
 
 const MESSAGE_MAX = 5000;
@@ -158,7 +159,7 @@ export async function chatRoutes(app: FastifyInstance, ctx: RouteContext): Promi
     const message = await store.getMessage(parseId((request.params as { id: string }).id, locale));
     if (!message || !message.attachment) throw new HttpError(404, translate(locale, 'not_found'));
     await participantsFor(message.conversationId, me.id);
-    if (!(await sendAttachment(reply, join(ctx.config.dataDir, 'uploads'), message.attachment))) {
+    if (!(await sendAttachment(reply, uploadsFolder(ctx.config), message.attachment))) {
       throw new HttpError(404, translate(locale, 'not_found'));
     }
     return reply;
