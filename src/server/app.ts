@@ -65,7 +65,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // Random, so a 500's id cannot be guessed or confused across restarts; never taken from the client.
     genReqId: () => randomBytes(8).toString('hex'),
     return503OnClosing: true,
-    clientErrorHandler: makeClientErrorHandler(locale),
+    clientErrorHandler: makeClientErrorHandler(),
     // Errors fastify raises before routing (a URL that cannot be decoded) get the envelope too.
     frameworkErrors: (_error, _request, rawReply) => {
       const reply = rawReply as unknown as FastifyReply;

@@ -173,6 +173,9 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     ? new RevocationWatcher({ sessions: embedded, revokedTokenIds: (ids) => store.revokedTokenIds(ids), intervalMs: options.revocationCheckMs ?? 2000, log })
     : undefined;
   revocations?.start();
+  for (const c of (await store.emailCollisions?.()) ?? []) {
+    log('warn', `users ${c.sameAs.id} <${c.sameAs.email}> and ${c.id} <${c.email}> have the same e-mail once case and Unicode form are ignored; user ${c.id} can sign in only with exactly that spelling until one address is changed.`);
+  }
 
   const address = app.server.address() as AddressInfo;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;

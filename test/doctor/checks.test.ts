@@ -16,7 +16,7 @@ import {
   presentCheck,
   swappedCheck,
 } from '../../src/doctor/credentials.js';
-import { databaseFileCheck, schemaCheck, walCheck } from '../../src/doctor/database.js';
+import { databaseFileCheck, LATEST_SCHEMA_VERSION, schemaCheck, walCheck } from '../../src/doctor/database.js';
 import { credentialsModeCheck, embeddedCredentialsCheck, readOpenFileLimit } from '../../src/doctor/embedded.js';
 import { describeClockSkew } from '../../src/doctor/connectivity.js';
 import { parseCategories, runChecks, selectChecks } from '../../src/doctor/runner.js';
@@ -299,7 +299,7 @@ describe('database file', () => {
     db.pragma('journal_mode = WAL');
     db.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT); INSERT INTO schema_migrations VALUES (99, 'x', 'now')");
     db.close();
-    expect(await run(schemaCheck, { DB_DATABASE: newer }, cwd)).toMatchObject({ status: 'fail', detail: 'schema version 99 is newer than this chatctl knows (1)' });
+    expect(await run(schemaCheck, { DB_DATABASE: newer }, cwd)).toMatchObject({ status: 'fail', detail: `schema version 99 is newer than this chatctl knows (${LATEST_SCHEMA_VERSION})` });
     expect(await run(walCheck, { DB_DATABASE: newer }, cwd)).toEqual({ status: 'ok', detail: 'WAL, synchronous FULL' });
     const notes = await run(schemaCheck, { DB_DATABASE: 'notes.sqlite' }, cwd);
     expect(notes).toMatchObject({ status: 'fail', detail: `${join(cwd, 'notes.sqlite')} is not a SQLite database` });
