@@ -4,9 +4,10 @@
 // WebSocket upgrades arrive as HTTP connections too and count here; their own per-address limit
 // lives in the embedded Pusher server.
 import { createServer, type RequestListener, type Server } from 'node:http';
-import { BlockList, isIP, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../config/limits.js';
 import { addressKey } from './pusher/address-limits.js';
+import { proxyTrust } from './forwarded-for.js';
 
 // One notion of "a client address" for HTTP and WebSocket limits (IPv4 as is, IPv6 by its /64).
 export { addressKey } from './pusher/address-limits.js';
@@ -64,18 +65,5 @@ export function createLimitedServer(
  * over one address, so the per-address cap does not apply to it (the global cap still does).
  */
 export function trustedProxyMatcher(proxies: true | string[] | undefined): (address: string) => boolean {
-  if (proxies === undefined) return () => false;
-  if (proxies === true) return () => true;
-  const list = new BlockList();
-  for (const entry of proxies) {
-    const [address = '', bits] = entry.split('/');
-    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-    if (bits === undefined) list.addAddress(address, family);
-    else list.addSubnet(address, Number(bits), family);
-  }
-  return (address) => {
-    const plain = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] ?? address;
-    const family = isIP(plain);
-    return family !== 0 && list.check(plain, family === 6 ? 'ipv6' : 'ipv4');
-  };
+  return proxies === undefined ? () => false : proxyTrust(proxies).isTrusted;
 }
