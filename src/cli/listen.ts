@@ -1,5 +1,6 @@
 // `chatctl listen`: print real-time events as they arrive (a pusher-js listener for the terminal).
 import type { Command } from 'commander';
+import { conversationChannel, CONVERSATION_EVENTS, USER_CHANNEL_PREFIX, USER_EVENTS, userChannel } from '../shared/wire.js';
 import { action, CliError, printJson, printLine, style } from './output.js';
 import { clientOptions, requireToken, resolve } from './verbs/common.js';
 
@@ -10,8 +11,6 @@ interface ListenOptions {
   json?: boolean;
 }
 
-const CONVERSATION_EVENTS = ['message.sent', 'message.read', 'client-typing'];
-const USER_EVENTS = ['conversation.created', 'conversation.updated'];
 
 export function registerListen(program: Command): void {
   clientOptions(program.command('listen'), 'one JSON object per event (NDJSON)')
@@ -56,14 +55,14 @@ Examples:
           else printLine(`${style.dim(new Date().toLocaleTimeString())} ${style.cyan(channel)} ${style.bold(event)} ${JSON.stringify(data)}`);
         };
         client.connection.bind('state_change', ({ current }: { current: string }) => status(`connection: ${current}`));
-        const channels = [`private-user.${me.id}`, ...(options.conversation ?? []).map((id) => `private-conversation.${id}`)];
+        const channels = [userChannel(me.id), ...(options.conversation ?? []).map((id) => conversationChannel(Number(id)))];
         for (const name of channels) {
           const channel = client.subscribe(name);
           channel.bind('pusher:subscription_succeeded', () => status(`listening on ${name}`));
           channel.bind('pusher:subscription_error', (error: { status?: number }) =>
             status(`cannot listen on ${name}: ${error.status === 403 ? 'not a participant (403)' : JSON.stringify(error)}`),
           );
-          for (const event of name.startsWith('private-user.') ? USER_EVENTS : CONVERSATION_EVENTS) {
+          for (const event of name.startsWith(USER_CHANNEL_PREFIX) ? USER_EVENTS : CONVERSATION_EVENTS) {
             channel.bind(event, (data: unknown) => print(name, event, data));
           }
         }

@@ -3,10 +3,10 @@
 import { Text, useApp, useInput } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
 import { ChatApi } from '../client/api.js';
-import { describeError } from './hooks/useChat.js';
+import { describeError } from './errors.js';
 import type { Connect } from './hooks/useRealtime.js';
 import { useTerminalSize, type Size } from './hooks/useTerminalSize.js';
-import { ChatScreen } from './screens/ChatScreen.js';
+import { ChatScreen, type ChatScreenProps } from './screens/ChatScreen.js';
 import { loadBootstrap, type ChatBootstrap } from './session.js';
 import { ColorProvider, colorsWanted } from './theme.js';
 
@@ -23,6 +23,8 @@ export interface AppProps {
   connect?: Connect;
   /** Called when the user quits (before the app unmounts). */
   onQuit?: () => void;
+  /** Notifications, muted conversations, downloads (see ChatScreenProps). */
+  chat?: Pick<ChatScreenProps, 'notify' | 'muted' | 'onMutedChange' | 'downloadDir'>;
 }
 
 export function App(props: AppProps) {
@@ -59,7 +61,7 @@ export function App(props: AppProps) {
   return (
     <ColorProvider enabled={colors}>
       {bootstrap ? (
-        <ChatScreen api={api} token={token} bootstrap={bootstrap} columns={size.columns} rows={size.rows} connect={props.connect} onQuit={props.onQuit} />
+        <ChatScreen api={api} token={token} bootstrap={bootstrap} columns={size.columns} rows={size.rows} connect={props.connect} onQuit={props.onQuit} {...props.chat} />
       ) : (
         <Text>{error ? `Cannot start the chat: ${error}. Ctrl-C quits.` : `Connecting to ${server}…`}</Text>
       )}

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import type { ChatApi, Message } from '../../client/api.js';
 import type { PusherClient } from '../../client/realtime.js';
+import { conversationChannel, EVENTS } from '../../shared/wire.js';
 import { action, CliError, printJson, printLine, style } from '../output.js';
 import { resolve, sentence, serverOption, TOKEN_REFUSED } from './common.js';
 
@@ -147,10 +148,10 @@ Examples:
             }
             const client = connectRealtime(settings, b.token);
             pusher = client;
-            const channelName = `private-conversation.${conversationId}`;
+            const channelName = conversationChannel(conversationId);
             const channel = client.subscribe(channelName);
             received = new Promise((done) => {
-              channel.bind('message.sent', (data: { id?: number }) => {
+              channel.bind(EVENTS.messageSent, (data: { id?: number }) => {
                 if (sent === undefined || data?.id === sent.id) done({ at: performance.now(), data });
               });
             });

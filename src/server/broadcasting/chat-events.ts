@@ -2,10 +2,10 @@
 // Routes call these after the store has committed; the store never knows about broadcasting.
 import type { ConversationSummary, StoredMessage } from '../store/index.js';
 import { isoSeconds, presentMessageEvent, presentUser, type PresentContext } from '../http/presenters.js';
+import { conversationChannel, EVENTS, userChannel } from '../../shared/wire.js';
 import type { Broadcaster } from './broadcaster.js';
 
-export const conversationChannel = (conversationId: number) => `private-conversation.${conversationId}`;
-export const userChannel = (userId: number) => `private-user.${userId}`;
+export { conversationChannel, userChannel };
 
 /** What a conversation list needs to update one row live, for one user. */
 function listUpdate(summary: ConversationSummary) {
@@ -28,7 +28,7 @@ export class ChatEvents {
   messageSent(message: StoredMessage, ctx: PresentContext, exceptSocketId?: string): void {
     this.broadcaster.publish({
       channels: [conversationChannel(message.conversationId)],
-      event: 'message.sent',
+      event: EVENTS.messageSent,
       payload: presentMessageEvent(message, ctx),
       exceptSocketId,
     });
@@ -38,7 +38,7 @@ export class ChatEvents {
   messageRead(conversationId: number, readerId: number, lastReadMessageId: number, readAt: string, exceptSocketId?: string): void {
     this.broadcaster.publish({
       channels: [conversationChannel(conversationId)],
-      event: 'message.read',
+      event: EVENTS.messageRead,
       payload: {
         conversation_id: conversationId,
         user_id: readerId,
@@ -51,14 +51,14 @@ export class ChatEvents {
 
   /** `conversation.created` on each participant's user channel. */
   conversationCreated(userId: number, summary: ConversationSummary): void {
-    this.broadcaster.publish({ channels: [userChannel(userId)], event: 'conversation.created', payload: listUpdate(summary) });
+    this.broadcaster.publish({ channels: [userChannel(userId)], event: EVENTS.conversationCreated, payload: listUpdate(summary) });
   }
 
   /** `conversation.updated` on a user's channel: new latest message and/or unread count change. */
   conversationUpdated(userId: number, summary: ConversationSummary, exceptSocketId?: string): void {
     this.broadcaster.publish({
       channels: [userChannel(userId)],
-      event: 'conversation.updated',
+      event: EVENTS.conversationUpdated,
       payload: listUpdate(summary),
       exceptSocketId,
     });

@@ -6,9 +6,8 @@ import { HttpError } from '../errors.js';
 import { translate } from '../i18n/index.js';
 import { SOCKET_ID_RE } from '../../pusher/protocol.js';
 import { signChannel } from '../../pusher/signatures.js';
+import { ALL_EVENTS, CHANNEL_TEMPLATES, CONVERSATION_CHANNEL_RE as CONVERSATION_CHANNEL, USER_CHANNEL_RE as USER_CHANNEL } from '../../../shared/wire.js';
 
-const CONVERSATION_CHANNEL = /^(private|presence)-conversation\.([1-9][0-9]{0,15})$/;
-const USER_CHANNEL = /^private-user\.([1-9][0-9]{0,15})$/;
 
 function field(body: unknown, name: string): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
@@ -73,8 +72,8 @@ export async function broadcastingRoutes(app: FastifyInstance, ctx: RouteContext
       wss_port: enabled ? wsPort : null,
       force_tls: forceTLS,
       auth_endpoint: `${base.origin}/broadcasting/auth`,
-      channels: { conversation: 'private-conversation.{id}', user: 'private-user.{id}' },
-      events: ['message.sent', 'message.read', 'conversation.created', 'conversation.updated', 'client-typing'],
+      channels: CHANNEL_TEMPLATES,
+      events: ALL_EVENTS,
     });
   });
 }

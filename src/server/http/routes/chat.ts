@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { MESSAGE_MAX, MESSAGE_TYPES } from '../../../shared/wire.js';
 import { validSocketId } from '../../broadcasting/broadcaster.js';
 import type { Attachment, MessageType, StoredMessage } from '../../store/index.js';
 import { currentUser } from '../authenticate.js';
@@ -15,10 +16,8 @@ import { isoSeconds, presentConversation, presentMessage, presentSentMessage, ty
 import { claimUpload, isUploadedFile, type UploadedFile } from '../uploads.js';
 import { optionalEnum, optionalString, requiredInteger, validateBody, validationError } from '../validation.js';
 
-const MESSAGE_MAX = 5000;
 /** Raster formats recognised from their bytes: the only attachments served inline. */
 const INLINE_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
-const MESSAGE_TYPES = ['text', 'image', 'file'] as const;
 
 const startBody = z.object({ user_id: requiredInteger() });
 const sendBody = z.object({
