@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { connectionLimitsFrom, limitsEnvSchema, type ConnectionLimits } from './limits.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -38,6 +39,8 @@ export interface AppConfig {
   broadcastDriver: BroadcastDriverName;
   pusher: PusherSettings;
   maxUploadBytes: number;
+  /** HTTP timeouts and connection caps (CHATCTL_MAX_CONNECTIONS, …_PER_IP, CHATCTL_*_TIMEOUT). */
+  connections: ConnectionLimits;
   /** Where the values came from, for `doctor` and the ready line. */
   envFile?: string;
 }
@@ -121,6 +124,7 @@ const envSchema = z.object({
       .refine((n) => n > 0 && n <= 1024, 'CHATCTL_MAX_UPLOAD_MB must be between 0 and 1024')
       .default(10),
   ),
+  ...limitsEnvSchema,
   BROADCAST_DRIVER: optionalString,
   BROADCAST_CONNECTION: optionalString,
   PUSHER_APP_ID: optionalString,
@@ -190,6 +194,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       scheme: env.PUSHER_SCHEME,
     },
     maxUploadBytes: Math.round(env.CHATCTL_MAX_UPLOAD_MB * 1024 * 1024),
+    connections: connectionLimitsFrom(env),
     envFile,
   };
 }

@@ -2,21 +2,26 @@
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
+import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { join } from 'node:path';
 import type { AppConfig } from '../config/env.js';
 import type { Broadcaster } from './broadcasting/broadcaster.js';
+import { MemoryLoginThrottle, type LoginThrottle } from './auth/login-throttle.js';
 import { ChatEvents } from './broadcasting/chat-events.js';
 import { makeAuthenticate } from './http/authenticate.js';
+import { installDeclaredLengthLimit } from './http/body-limits.js';
 import type { RealtimeInfo, RouteContext } from './http/context.js';
 import { errorMessageFor, HttpError, installErrorHandling } from './http/errors.js';
 import { translate } from './http/i18n/index.js';
 import { authRoutes } from './http/routes/auth.js';
-import { broadcastingRoutes, publicBase } from './http/routes/broadcasting.js';
+import { broadcastingRoutes } from './http/routes/broadcasting.js';
 import { chatRoutes } from './http/routes/chat.js';
 import { healthRoutes } from './http/routes/health.js';
 import { userRoutes } from './http/routes/users.js';
 import { installUploadCleanup, makeFileHandler } from './http/uploads.js';
+import { relativeTime } from './http/i18n/index.js';
+import { publicOrigin, type PresentContext } from './presenters/index.js';
 import type { ChatStore } from './store/index.js';
 
 const BODY_LIMIT = 256 * 1024;
@@ -24,7 +29,7 @@ const BODY_LIMIT = 256 * 1024;
 export interface BuildAppOptions {
   store: ChatStore;
   broadcaster: Broadcaster;
-  config: Pick<AppConfig, 'locale' | 'appUrl' | 'dataDir' | 'maxUploadBytes' | 'broadcastDriver'>;
+  config: Pick<AppConfig, 'locale' | 'appUrl' | 'dataDir' | 'maxUploadBytes' | 'broadcastDriver' | 'host'>;
   realtime: RealtimeInfo;
   channelApp: RouteContext['channelApp'];
   realtimeStats?: RouteContext['realtimeStats'];
@@ -33,7 +38,11 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** One line per request (method, path, status, time); never headers or bodies. */
   accessLog?: (line: string) => void;
+  /** One line per genuine server error (500) and per failed broadcast: no secrets, no bodies. */
+  errorLog?: (line: string) => void;
   serverFactory?: FastifyServerOptions['serverFactory'];
+  /** Login attempt counting; defaults to one in this process (a shared one serves several instances). */
+  loginThrottle?: LoginThrottle;
   now?: () => Date;
   version?: string;
 }
@@ -46,6 +55,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     bodyLimit: BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     forceCloseConnections: true,
+    // Random, so a 500's id cannot be guessed or confused across restarts; never taken from the client.
+    genReqId: () => randomBytes(8).toString('hex'),
     return503OnClosing: true,
     // Errors fastify raises before routing (a URL that cannot be decoded) get the envelope too.
     frameworkErrors: (_error, _request, rawReply) => {
@@ -55,7 +66,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
   });
 
-  installErrorHandling(app, locale);
+  const errorLog = options.errorLog ?? ((line: string) => process.stderr.write(`${line}\n`));
+  installErrorHandling(app, locale, errorLog);
+  installDeclaredLengthLimit(app, locale, { bodyBytes: BODY_LIMIT, uploadBytes: config.maxUploadBytes });
   // Laravel's default config/cors.php: any origin may call the API with a bearer token (no cookies),
   // which is what Flutter web and browser laravel-echo clients need.
   await app.register(cors, {
@@ -82,17 +95,24 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   }
 
   const now = options.now ?? (() => new Date());
+  // Links the server hands out (also to other users, in events) never come from a request header.
+  const links = (): PresentContext => ({ baseUrl: publicOrigin(config.appUrl, app.server.address(), config.host) });
   const ctx: RouteContext = {
     store: options.store,
     broadcaster: options.broadcaster,
-    events: new ChatEvents(options.broadcaster),
+    events: new ChatEvents(options.broadcaster, links, (error) => errorLog(`broadcast failed: ${(error as Error).message}`)),
     config,
     locale,
     channelApp: options.channelApp,
     realtime: options.realtime,
+    loginThrottle: options.loginThrottle ?? new MemoryLoginThrottle(),
     authenticate: makeAuthenticate(options.store, locale),
-    presentContext: (request) => ({ locale, now: now(), baseUrl: publicBase(request, config.appUrl).origin }),
+    presentContext: () => {
+      const at = now();
+      return { ...links(), relativeTime: (date: Date) => relativeTime(locale, date, at) };
+    },
     now,
+    logError: errorLog,
     realtimeStats: options.realtimeStats,
     startedAt: now(),
     version: options.version ?? '0.0.0',

@@ -1,6 +1,6 @@
 // Wires a running server: store + broadcaster (+ embedded Pusher server) + HTTP app on one port.
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppConfig } from '../config/env.js';
 import { buildApp } from './app.js';
@@ -10,6 +10,7 @@ import { LogBroadcaster } from './broadcasting/drivers/log.js';
 import { NullBroadcaster } from './broadcasting/drivers/null.js';
 import { PusherBroadcaster } from './broadcasting/drivers/pusher.js';
 import { embeddedCredentials, type PusherAppCredentials } from './broadcasting/embedded-credentials.js';
+import { createLimitedServer } from './connection-limits.js';
 import type { RealtimeInfo } from './http/context.js';
 import { EmbeddedPusherServer } from './pusher/index.js';
 import type { AppCredentials } from './pusher/signatures.js';
@@ -104,12 +105,13 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     realtimeStats: embedded ? () => embedded.stats() : undefined,
     plugins: embedded ? [async (a) => void (await a.register(embedded.httpApiPlugin))] : [],
     serverFactory: (handler) => {
-      httpServer = createServer(handler);
+      httpServer = createLimitedServer(handler, config.connections).server;
       return httpServer;
     },
     version: options.version ?? packageVersion(),
     logger: false,
     accessLog: options.accessLog,
+    errorLog: (line) => log('error', line),
   });
 
   try {

@@ -6,7 +6,8 @@ import type { ChatEvents } from '../broadcasting/chat-events.js';
 import type { Broadcaster } from '../broadcasting/broadcaster.js';
 import type { ChatStore } from '../store/index.js';
 import type { Locale } from './i18n/index.js';
-import type { PresentContext } from './presenters.js';
+import type { LoginThrottle } from '../auth/login-throttle.js';
+import type { ListPresentContext } from '../presenters/index.js';
 
 export interface RealtimeInfo {
   /** Public app key clients connect with (never the secret). */
@@ -22,14 +23,18 @@ export interface RouteContext {
   store: ChatStore;
   events: ChatEvents;
   broadcaster: Broadcaster;
-  config: Pick<AppConfig, 'locale' | 'appUrl' | 'dataDir' | 'maxUploadBytes' | 'broadcastDriver'>;
+  config: Pick<AppConfig, 'locale' | 'appUrl' | 'dataDir' | 'maxUploadBytes' | 'broadcastDriver' | 'host'>;
   locale: Locale;
   /** The Pusher app /broadcasting/auth signs for; null when broadcasting has no Pusher app. */
   channelApp: AppCredentials | null;
   realtime: RealtimeInfo;
+  loginThrottle: LoginThrottle;
   authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
-  presentContext(request: FastifyRequest): PresentContext;
+  /** Links from APP_URL or the listen address (never a request header) + relative times. */
+  presentContext(): ListPresentContext;
   now(): Date;
+  /** The server's error log (one line, no secrets or bodies). */
+  logError(line: string): void;
   /** Extra health figures from the embedded server, when there is one. */
   realtimeStats?: () => { connections: number; channels: number };
   startedAt: Date;

@@ -1,5 +1,8 @@
 // Multipart uploads: files are streamed to the uploads folder (never held in memory), hashed and
-// sniffed on the way; anything not claimed by a stored message is deleted when the reply is sent.
+// sniffed on the way; anything not claimed by a stored message is deleted when the reply is sent,
+// and a part that fails or is aborted mid-way is deleted at once.
+// The upload record lives only on the request (`request.uploads`), never in the parsed body: a
+// JSON, form or multipart text value can therefore never pose as an upload.
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, unlink } from 'node:fs/promises';
@@ -19,6 +22,8 @@ export interface UploadedFile {
   imageMime: string | null;
   size: number;
   sha256: string;
+  /** Set once the whole part is on disk; a record that is not complete is never used. */
+  complete: boolean;
 }
 
 declare module 'fastify' {
@@ -30,8 +35,16 @@ declare module 'fastify' {
   }
 }
 
-export function isUploadedFile(value: unknown): value is UploadedFile {
-  return typeof value === 'object' && value !== null && (value as UploadedFile).kind === 'uploaded-file';
+/** Names the server generates for stored files: 32 lowercase hex digits, nothing else. */
+export const STORED_NAME_RE = /^[0-9a-f]{32}$/;
+
+export function newStoredName(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** The one real upload of this request (from a multipart file part named `file`), if any. */
+export function uploadOf(request: FastifyRequest): UploadedFile | undefined {
+  return request.uploads?.find((file) => file.complete);
 }
 
 function sniffImage(head: Buffer): string | null {
@@ -55,8 +68,8 @@ export function makeFileHandler(uploadDir: string) {
       await new Promise((resolve) => part.file.on('end', resolve).on('error', resolve));
       return;
     }
-    await mkdir(uploadDir, { recursive: true });
-    const storedName = randomBytes(16).toString('hex');
+    await mkdir(uploadDir, { recursive: true, mode: 0o700 });
+    const storedName = newStoredName();
     const path = join(uploadDir, storedName);
     const hash = createHash('sha256');
     let size = 0;
@@ -78,13 +91,24 @@ export function makeFileHandler(uploadDir: string) {
       imageMime: null,
       size: 0,
       sha256: '',
+      complete: false,
     };
     (this.uploads ??= []).push(file);
-    await pipeline(part.file, meter, createWriteStream(path, { mode: 0o600 }));
+    try {
+      await pipeline(part.file, meter, createWriteStream(path, { mode: 0o600 }));
+    } catch (error) {
+      await discard(this, file); // aborted or broken part: nothing stays on disk
+      throw error;
+    }
+    if ((part.file as { truncated?: boolean }).truncated) {
+      await discard(this, file);
+      return;
+    }
     file.size = size;
     file.sha256 = hash.digest('hex');
     file.imageMime = sniffImage(head);
-    part.value = file;
+    file.complete = true;
+    // Deliberately no `part.value`: the record must not appear in request.body.
   };
 }
 
@@ -93,9 +117,19 @@ export function claimUpload(request: FastifyRequest, file: UploadedFile): void {
   request.uploads = request.uploads?.filter((f) => f !== file);
 }
 
+async function discard(request: FastifyRequest, file: UploadedFile): Promise<void> {
+  request.uploads = request.uploads?.filter((f) => f !== file);
+  await unlink(file.path).catch(() => undefined);
+}
+
+async function removeUnclaimed(request: FastifyRequest): Promise<void> {
+  const files = request.uploads ?? [];
+  request.uploads = undefined;
+  for (const file of files) await unlink(file.path).catch(() => undefined);
+}
+
 export function installUploadCleanup(app: FastifyInstance): void {
-  app.addHook('onResponse', async (request) => {
-    for (const file of request.uploads ?? []) await unlink(file.path).catch(() => undefined);
-    request.uploads = undefined;
-  });
+  app.addHook('onResponse', removeUnclaimed);
+  // A client that goes away mid-request never gets a response: clean up here too.
+  app.addHook('onRequestAbort', removeUnclaimed);
 }

@@ -55,6 +55,7 @@ const en = {
   validation_failed: 'The given data was invalid.',
   // request parsing (chatctl)
   malformed_body: 'The request body is not valid JSON',
+  malformed_multipart: 'The request body is not valid multipart/form-data',
   payload_too_large: 'The request is too large',
   unsupported_media_type:
     'Unsupported content type: send application/json, application/x-www-form-urlencoded or multipart/form-data',
@@ -94,6 +95,7 @@ const ar: Readonly<Record<MessageKey, string>> = {
   // laravel-lang/lang locales/ar/json.json 'The given data was invalid.'
   validation_failed: 'البيانات المدخلة غير صالحة.',
   malformed_body: 'محتوى الطلب ليس JSON صالحًا',
+  malformed_multipart: 'محتوى الطلب ليس multipart/form-data صالحًا',
   payload_too_large: 'حجم الطلب كبير جدًا',
   unsupported_media_type:
     'نوع المحتوى غير مدعوم: أرسل application/json أو application/x-www-form-urlencoded أو multipart/form-data',

@@ -7,8 +7,7 @@ import { currentUser } from '../authenticate.js';
 import { ok, type RouteContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { translate, validationMessage } from '../i18n/index.js';
-import { LoginThrottle } from '../login-throttle.js';
-import { presentAccount } from '../presenters.js';
+import { presentAccount } from '../../presenters/index.js';
 import { optionalString, requiredEmail, requiredString, validateBody, validationError } from '../validation.js';
 
 const registerBody = z.object({
@@ -28,7 +27,7 @@ const loginBody = z.object({
 
 export async function authRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
   const { store, locale } = ctx;
-  const throttle = new LoginThrottle({ maxAttempts: 5, decaySeconds: 60 });
+  const throttle = ctx.loginThrottle;
 
   app.post('/api/register', async (request, reply) => {
     const body = validateBody(registerBody, request.body, locale);
@@ -56,19 +55,19 @@ export async function authRoutes(app: FastifyInstance, ctx: RouteContext): Promi
 
   app.post('/api/login', async (request) => {
     const body = validateBody(loginBody, request.body, locale);
-    const key = LoginThrottle.key(body.email, request.ip);
-    const wait = throttle.retryAfter(key);
-    if (wait > 0) {
+    // Counted before the (slow) password check, so concurrent guesses cannot overtake the count.
+    const attempt = await throttle.begin(body.email, request.ip);
+    if (!attempt.allowed) {
+      const wait = attempt.retryAfterSeconds;
       throw new HttpError(429, translate(locale, 'throttled', { seconds: wait }), undefined, { 'retry-after': String(wait) });
     }
     const user = await store.findUserByEmail(body.email);
     // Verify against a dummy hash for unknown e-mails so timing does not reveal which exist.
     const valid = await verifyPassword(body.password, user?.passwordHash ?? (await dummyPasswordHash()));
     if (!user || !valid) {
-      throttle.fail(key);
       throw validationError(locale, { email: [translate(locale, 'invalid_credentials')] });
     }
-    throttle.clear(key);
+    await throttle.succeeded(body.email, request.ip);
     const { plainText } = await store.createToken(user.id, body.device_name ?? 'api');
     const { passwordHash: _hidden, ...account } = user;
     return ok({ token: plainText, token_type: 'Bearer', user: presentAccount(account) }, translate(locale, 'logged_in'));

@@ -7,6 +7,7 @@ import { translate } from '../i18n/index.js';
 import { SOCKET_ID_RE } from '../../pusher/protocol.js';
 import { signChannel } from '../../pusher/signatures.js';
 import { ALL_EVENTS, CHANNEL_TEMPLATES, CONVERSATION_CHANNEL_RE as CONVERSATION_CHANNEL, USER_CHANNEL_RE as USER_CHANNEL } from '../../../shared/wire.js';
+import { publicOrigin } from '../../presenters/index.js';
 
 
 function field(body: unknown, name: string): string | undefined {
@@ -58,7 +59,7 @@ export async function broadcastingRoutes(app: FastifyInstance, ctx: RouteContext
   app.get('/api/chat/realtime', async (request) => {
     const { realtime } = ctx;
     const enabled = ctx.config.broadcastDriver === 'embedded' || ctx.config.broadcastDriver === 'pusher';
-    const base = publicBase(request, ctx.config.appUrl);
+    const base = realtimeBase(request, publicOrigin(ctx.config.appUrl, app.server.address(), ctx.config.host), ctx.config);
     const wsHost = realtime.wsHost ?? base.hostname;
     const wsPort = realtime.wsPort ?? base.port;
     const forceTLS = realtime.wsHost === null ? base.tls : realtime.forceTLS;
@@ -78,9 +79,22 @@ export async function broadcastingRoutes(app: FastifyInstance, ctx: RouteContext
   });
 }
 
-/** The origin a client reached us on (or APP_URL when set), split for a Pusher client's options. */
-export function publicBase(request: FastifyRequest, appUrl: string | undefined) {
-  const url = new URL(appUrl ?? `${request.protocol}://${request.host}`);
+/** A Host header worth echoing: a DNS name or IPv4/[IPv6] literal with an optional port. */
+const HOST_HEADER = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]{2,45}\])(?::\d{1,5})?$/i;
+
+/**
+ * Where this client should dial the embedded WebSocket server: APP_URL, else the listen address.
+ * Only when listening on every interface (0.0.0.0/::) is the requester's own, well-formed Host
+ * used, since no single address is right then; it goes to that requester alone, never to others.
+ */
+export function realtimeBase(request: FastifyRequest, origin: string, config: { appUrl?: string; host: string }) {
+  let url = new URL(origin);
+  const wildcard = config.host === '0.0.0.0' || config.host === '::';
+  const host = request.headers.host;
+  if (!config.appUrl && wildcard && typeof host === 'string' && HOST_HEADER.test(host)) {
+    const candidate = URL.canParse(`http://${host}`) ? new URL(`http://${host}`) : null;
+    if (candidate) url = candidate;
+  }
   const tls = url.protocol === 'https:';
   return {
     origin: url.origin,

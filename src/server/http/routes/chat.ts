@@ -1,6 +1,5 @@
 // The seed's four chat endpoints plus explicit read marking and attachment download.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -12,12 +11,11 @@ import { ok, type RouteContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { translate, validationMessage } from '../i18n/index.js';
 import { parseId } from '../params.js';
-import { isoSeconds, presentConversation, presentMessage, presentSentMessage, type PresentContext } from '../presenters.js';
-import { claimUpload, isUploadedFile, type UploadedFile } from '../uploads.js';
+import { isoSeconds, presentConversation, presentMessage, presentSentMessage } from '../../presenters/index.js';
+import { sendAttachment } from '../attachment-download.js';
+import { claimUpload, STORED_NAME_RE, uploadOf, type UploadedFile } from '../uploads.js';
 import { optionalEnum, optionalString, requiredInteger, validateBody, validationError } from '../validation.js';
 
-/** Raster formats recognised from their bytes: the only attachments served inline. */
-const INLINE_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
 const startBody = z.object({ user_id: requiredInteger() });
 const sendBody = z.object({
@@ -56,7 +54,7 @@ export async function chatRoutes(app: FastifyInstance, ctx: RouteContext): Promi
 
   app.get('/api/chat/conversations', authed, async (request) => {
     const me = currentUser(request);
-    const present = ctx.presentContext(request);
+    const present = ctx.presentContext();
     const conversations = await store.listConversations(me.id);
     return ok(conversations.map((c) => presentConversation(c, present)));
   });
@@ -91,7 +89,7 @@ export async function chatRoutes(app: FastifyInstance, ctx: RouteContext): Promi
     const page = parsePage(request.query);
     await announceRead(conversationId, me.id, request);
     const messages = await store.listMessages(conversationId, page);
-    const present = ctx.presentContext(request);
+    const present = ctx.presentContext();
     return ok(messages.map((m) => presentMessage(m, present)));
   });
 
@@ -120,9 +118,12 @@ export async function chatRoutes(app: FastifyInstance, ctx: RouteContext): Promi
       const participants = await participantsFor(conversationId, me.id);
       const raw = request.body ?? {};
       if (typeof raw !== 'object' || Array.isArray(raw)) throw new HttpError(400, translate(locale, 'malformed_body'));
-      const fileField = (raw as Record<string, unknown>).file;
-      const file = isUploadedFile(fileField) ? fileField : undefined;
-      const body = validateBody(sendBody, { ...raw, file: undefined }, locale);
+      // Only a real multipart file part is an upload; any `file` value in the body is refused.
+      if ((raw as Record<string, unknown>).file !== undefined) {
+        throw validationError(locale, { file: [validationMessage(locale, 'file', 'file')] });
+      }
+      const file = uploadOf(request);
+      const body = validateBody(sendBody, raw, locale);
       const { type, attachment } = resolveAttachment(body.type, file);
       if (!file && body.message === undefined) {
         throw validationError(locale, { message: [validationMessage(locale, 'required', 'message')] });
@@ -140,10 +141,10 @@ export async function chatRoutes(app: FastifyInstance, ctx: RouteContext): Promi
       if (result.kind === 'key-reused-with-different-request') {
         throw new HttpError(422, translate(locale, 'idempotency_mismatch'));
       }
-      const present = ctx.presentContext(request);
+      const present = ctx.presentContext();
       if (result.kind === 'created') {
         if (file) claimUpload(request, file);
-        publishSent(result.message, participants.map((p) => p.userId), request, present);
+        publishSent(result.message, participants.map((p) => p.userId), request);
       } else {
         reply.header('idempotent-replayed', 'true');
       }
@@ -157,30 +158,22 @@ export async function chatRoutes(app: FastifyInstance, ctx: RouteContext): Promi
     const message = await store.getMessage(parseId((request.params as { id: string }).id, locale));
     if (!message || !message.attachment) throw new HttpError(404, translate(locale, 'not_found'));
     await participantsFor(message.conversationId, me.id);
-    const { attachment } = message;
-    const inline = INLINE_IMAGE_TYPES.has(attachment.mime);
-    reply
-      .header('content-type', inline ? attachment.mime : 'application/octet-stream')
-      .header('content-length', String(attachment.size))
-      .header('x-content-type-options', 'nosniff')
-      .header('cache-control', 'private, max-age=86400')
-      .header(
-        'content-disposition',
-        `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(attachment.originalName)}`,
-      );
-    return reply.send(createReadStream(join(ctx.config.dataDir, 'uploads', attachment.storedName)));
+    if (!(await sendAttachment(reply, join(ctx.config.dataDir, 'uploads'), message.attachment))) {
+      throw new HttpError(404, translate(locale, 'not_found'));
+    }
+    return reply;
   });
 
-  function publishSent(message: StoredMessage, participantIds: number[], request: FastifyRequest, present: PresentContext) {
+  function publishSent(message: StoredMessage, participantIds: number[], request: FastifyRequest) {
     const socketId = validSocketId(request.headers['x-socket-id']);
-    events.messageSent(message, present, socketId);
+    events.messageSent(message, socketId);
     // Each participant's list row: the recipient's unread count grows, the sender's stays 0.
     void Promise.all(
       participantIds.map(async (userId) => {
         const summary = await store.getConversationSummary(message.conversationId, userId);
         if (summary) events.conversationUpdated(userId, summary, userId === message.senderId ? socketId : undefined);
       }),
-    ).catch((error: unknown) => request.log.error({ err: error }, 'list update failed'));
+    ).catch((error: unknown) => ctx.logError(`list update after message ${message.id} failed: ${(error as Error).message}`));
   }
 
   function parsePage(query: unknown) {
@@ -206,7 +199,9 @@ export async function chatRoutes(app: FastifyInstance, ctx: RouteContext): Promi
   ): { type: MessageType; attachment: Attachment | null } {
     if (!file) return { type: requested ?? 'text', attachment: null };
     if (requested === 'text') throw validationError(locale, { type: [translate(locale, 'attachment_not_allowed')] });
-    if (file.size === 0) throw validationError(locale, { file: [validationMessage(locale, 'file', 'file')] });
+    if (file.size === 0 || !STORED_NAME_RE.test(file.storedName)) {
+      throw validationError(locale, { file: [validationMessage(locale, 'file', 'file')] });
+    }
     const type: MessageType = requested === 'image' || requested === 'file' ? requested : file.imageMime ? 'image' : 'file';
     if (type === 'image' && !file.imageMime) {
       throw validationError(locale, { file: [validationMessage(locale, 'image', 'file')] });

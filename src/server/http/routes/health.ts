@@ -5,13 +5,17 @@ import { ok, type RouteContext } from '../context.js';
 export async function healthRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
   app.get('/health', async () => {
     let database = 'ok';
+    let reason: string | null = null;
     try {
       await ctx.store.getParticipants(0);
-    } catch {
+    } catch (error) {
       database = 'unavailable';
+      // The error's own text (e.g. "database is locked"); it names no file, table value or secret.
+      reason = `database: ${(error as Error).message.replace(/\s+/g, ' ').slice(0, 200)}`;
     }
     return ok({
       status: database === 'ok' ? 'ok' : 'degraded',
+      reason,
       version: ctx.version,
       uptime_seconds: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000),
       database,

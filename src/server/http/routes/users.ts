@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { currentUser } from '../authenticate.js';
 import { ok, type RouteContext } from '../context.js';
-import { presentUser } from '../presenters.js';
+import { presentUser } from '../../presenters/index.js';
 
 export async function userRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
   app.get('/api/users', { preHandler: ctx.authenticate }, async (request) => {

@@ -1,4 +1,5 @@
 // Row shapes as SQLite returns them, and their mapping to the store's domain types.
+import { z } from 'zod';
 import type { AccessToken, Attachment, MessageType, StoredMessage, User } from '../types.js';
 
 export interface UserRow {
@@ -56,9 +57,22 @@ export function toToken(row: TokenRow): AccessToken {
   };
 }
 
+const attachmentSchema = z.object({
+  storedName: z.string(),
+  originalName: z.string(),
+  mime: z.string(),
+  size: z.number().int().nonnegative(),
+});
+
+/** Stored JSON is read through a schema too: a damaged row must not become an odd object. */
 function parseAttachment(json: string | null): Attachment | null {
   if (json === null) return null;
-  return JSON.parse(json) as Attachment;
+  try {
+    const parsed = attachmentSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 export function toMessage(row: MessageRow): StoredMessage {

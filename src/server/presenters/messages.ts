@@ -1,7 +1,7 @@
-// JSON shapes of the seed API. Keys and types must stay byte-compatible with seed.md;
-// extra keys may be added, none removed or retyped.
+// JSON shapes of the seed API, shared by the HTTP routes and the real-time events. Keys and types
+// must stay byte-compatible with seed.md; extra keys may be added, none removed or retyped.
+// Nothing here sees a request: links come from the server's own public origin.
 import type { ConversationSummary, StoredMessage, User } from '../store/index.js';
-import { relativeTime, type Locale } from './i18n/index.js';
 
 /** Seed timestamps are ISO 8601 UTC with `Z` and no fraction: 2026-01-25T10:00:00Z. */
 export function isoSeconds(iso: string): string {
@@ -9,10 +9,13 @@ export function isoSeconds(iso: string): string {
 }
 
 export interface PresentContext {
-  locale: Locale;
-  now: Date;
-  /** Base for attachment download links, e.g. http://127.0.0.1:8000 */
+  /** Origin of attachment download links: APP_URL, else the address `serve` listens on. */
   baseUrl: string;
+}
+
+/** The conversation list also shows Laravel-style relative times ("5 minutes ago"). */
+export interface ListPresentContext extends PresentContext {
+  relativeTime(date: Date): string;
 }
 
 export function presentUser(user: Pick<User, 'id' | 'name' | 'avatar'>) {
@@ -95,7 +98,7 @@ export function presentMessageEvent(message: StoredMessage, ctx: PresentContext)
 }
 
 /** An item of GET /api/chat/conversations. */
-export function presentConversation(summary: ConversationSummary, ctx: PresentContext) {
+export function presentConversation(summary: ConversationSummary, ctx: ListPresentContext) {
   const latest = summary.latestMessage;
   return {
     id: summary.id,
@@ -104,12 +107,26 @@ export function presentConversation(summary: ConversationSummary, ctx: PresentCo
       ? {
           message: latest.body === '' && latest.type !== 'text' ? attachmentUrl(latest.id, ctx) : latest.body,
           // Laravel stores whole seconds; compare from the truncated time as Carbon would.
-          created_at: relativeTime(ctx.locale, new Date(isoSeconds(latest.createdAt)), ctx.now),
+          created_at: ctx.relativeTime(new Date(isoSeconds(latest.createdAt))),
           id: latest.id,
           sender_id: latest.senderId,
           type: latest.type,
           sent_at: isoSeconds(latest.createdAt),
         }
+      : null,
+    unread_count: summary.unreadCount,
+    updated_at: isoSeconds(summary.updatedAt),
+  };
+}
+
+/** What a conversation list needs to update one row live, for one user (the `conversation.*` events). */
+export function presentListUpdate(summary: ConversationSummary) {
+  const latest = summary.latestMessage;
+  return {
+    conversation_id: summary.id,
+    other_user: presentUser(summary.otherUser),
+    latest_message: latest
+      ? { id: latest.id, sender_id: latest.senderId, message: latest.body, type: latest.type, created_at: isoSeconds(latest.createdAt) }
       : null,
     unread_count: summary.unreadCount,
     updated_at: isoSeconds(summary.updatedAt),

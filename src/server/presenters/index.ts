@@ -1,0 +1,2 @@
+export * from './messages.js';
+export { listenOrigin, publicOrigin } from './public-origin.js';
