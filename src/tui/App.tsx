@@ -45,7 +45,7 @@ export function App(props: AppProps) {
     return () => {
       live = false;
     };
-  }, [api]);
+  }, [api, bootstrap]);
 
   useInput(
     (input, key) => {

@@ -43,6 +43,7 @@ function speaksOsc9(env: NodeJS.ProcessEnv): boolean {
 
 /** tmux passes an escape sequence on to the outer terminal only inside its passthrough envelope. */
 function throughTmux(sequence: string, env: NodeJS.ProcessEnv): string {
+  // eslint-disable-next-line no-control-regex
   return env.TMUX ? `\u001bPtmux;${sequence.replace(/\u001b/g, '\u001b\u001b')}\u001b\\` : sequence;
 }
 

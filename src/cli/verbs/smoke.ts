@@ -25,10 +25,10 @@ export interface StepResult {
 class Skip extends Error {}
 class Failed extends Error {}
 
-const useMarks = () => Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+const marksWanted = () => Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
 
 function formatStep(step: StepResult, detail?: string): string {
-  const fancy = useMarks();
+  const fancy = marksWanted();
   const name = step.name.padEnd(22);
   if (step.skipped !== undefined) return `${fancy ? style.yellow('-') : 'skip'} ${name} skipped: ${step.skipped}`;
   const time = `${step.ms} ms`.padStart(8);
@@ -244,7 +244,7 @@ Examples:
         } else if (!failed) {
           const latency = latencyMs === null ? 'send→receive latency not measured' : `send→receive latency ${latencyMs} ms`;
           printLine(
-            `${useMarks() ? style.green('✓') : 'ok  '} smoke test passed: ${steps.length - skipped} steps passed${skipped ? `, ${skipped} skipped` : ''} in ${totalMs} ms, ${latency}`,
+            `${marksWanted() ? style.green('✓') : 'ok  '} smoke test passed: ${steps.length - skipped} steps passed${skipped ? `, ${skipped} skipped` : ''} in ${totalMs} ms, ${latency}`,
           );
         }
         if (failed) throw new CliError(`smoke test failed at step "${failed.name}": ${failed.error ?? 'unknown error.'}`);
