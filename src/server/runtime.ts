@@ -13,6 +13,7 @@ import { embeddedCredentials, type PusherAppCredentials } from './broadcasting/e
 import { createLimitedServer } from './connection-limits.js';
 import type { RealtimeInfo } from './http/context.js';
 import { EmbeddedPusherServer } from './pusher/index.js';
+import { recordLastSeen } from './broadcasting/last-seen.js';
 import type { AppCredentials } from './pusher/signatures.js';
 import { SqliteStore } from './store/index.js';
 
@@ -64,6 +65,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       embedded = new EmbeddedPusherServer({
         app: { id: credentials.id, key: credentials.key, secret: credentials.secret },
         log,
+        onUserPresence: recordLastSeen(store, log),
         ...options.embedded,
       });
       broadcaster = new EmbeddedBroadcaster(embedded);

@@ -25,6 +25,7 @@ import {
   type PresenceMember,
 } from './protocol.js';
 import { verifyChannelAuth, verifyUserAuth, type AppCredentials } from './signatures.js';
+import { parseWatchlist, Watchlists } from './watchlist.js';
 
 export interface HubConnection {
   readonly id: string;
@@ -44,6 +45,8 @@ export interface HubOptions {
   maxChannelsPerConnection?: number;
   /** Milliseconds clock; injectable for rate-limit tests. */
   now?: () => number;
+  /** A signed-in user came online (first connection) or went offline (last one closed). */
+  onUserPresence?: (userId: string, online: boolean) => void;
   log?: LogFn;
 }
 
@@ -90,6 +93,7 @@ export class Hub {
   private readonly maxChannelsPerConnection: number;
   private readonly now: () => number;
   private readonly log: LogFn;
+  private readonly watchlists: Watchlists;
 
   constructor(options: HubOptions) {
     this.app = options.app;
@@ -100,6 +104,7 @@ export class Hub {
     this.maxChannelsPerConnection = options.maxChannelsPerConnection ?? 1000;
     this.now = options.now ?? Date.now;
     this.log = options.log ?? (() => {});
+    this.watchlists = new Watchlists((userId) => this.users.has(userId), options.onUserPresence);
   }
 
   // -- connections -----------------------------------------------------------
@@ -338,33 +343,40 @@ export class Hub {
       refuse('Invalid signin signature');
       return;
     }
-    let id: unknown;
+    let data: Record<string, unknown> = {};
     try {
       const parsed: unknown = JSON.parse(userData);
-      id = typeof parsed === 'object' && parsed !== null ? (parsed as { id?: unknown }).id : undefined;
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) data = parsed as Record<string, unknown>;
     } catch {
-      id = undefined;
+      data = {};
     }
+    const id = data.id;
     if (typeof id !== 'string' || id.length === 0) {
       refuse('Invalid user_data: "id" must be a non-empty string');
       return;
     }
-    this.setSignedInUser(state, id);
+    const watchlist = parseWatchlist(data);
     conn.send(signinSuccessFrame(userData));
+    // A bad watchlist is reported (4302) without failing the signin, as Pusher Channels does.
+    if (!watchlist.ok) conn.send(errorFrame(ErrorCode.WATCHLIST_LIMIT, watchlist.message));
+    this.setSignedInUser(state, id, watchlist.ok ? watchlist.ids : []);
   }
 
-  private setSignedInUser(state: ConnectionState, userId: string | undefined): void {
+  private setSignedInUser(state: ConnectionState, userId: string | undefined, watchlist: readonly string[] = []): void {
     const previous = state.signedInUserId;
     if (previous !== undefined) {
       const sockets = this.users.get(previous);
       sockets?.delete(state.conn.id);
       if (sockets?.size === 0) this.users.delete(previous);
+      this.watchlists.signedOut(state.conn.id, previous, !this.users.has(previous));
     }
     state.signedInUserId = userId;
     if (userId !== undefined) {
+      const first = !this.users.has(userId);
       const sockets = this.users.get(userId) ?? new Set<string>();
       sockets.add(state.conn.id);
       this.users.set(userId, sockets);
+      this.watchlists.signedIn(state.conn, userId, watchlist, first);
     }
   }
 

@@ -33,6 +33,8 @@ export interface EmbeddedPusherOptions {
   timestampWindowSeconds?: number;
   /** Receives operational messages; never given secrets or signatures. */
   log?: LogFn;
+  /** A signed-in user came online or went offline (watchlists; chatctl records last_seen_at). */
+  onUserPresence?: (userId: string, online: boolean) => void;
 }
 
 export type { LogFn };
@@ -52,6 +54,7 @@ export class EmbeddedPusherServer {
       app: this.app,
       clientEventsPerSecond: positive(options.clientEventsPerSecond, 10, 'clientEventsPerSecond'),
       log,
+      onUserPresence: options.onUserPresence,
     });
     this.sockets = new PusherSocketServer({
       appKey: this.app.key,

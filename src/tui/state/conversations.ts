@@ -49,7 +49,9 @@ export function listReducer(state: ListState, action: ListAction): ListState {
       const current = state.rows.find((r) => r.id === action.row.id);
       // An update about an older message than the one shown arrived late: keep the newer row.
       if (current?.latest && action.row.latest && action.row.latest.id < current.latest.id) return state;
-      const row = current && current.latest && !action.row.latest ? { ...action.row, latest: current.latest } : action.row;
+      let row = current && current.latest && !action.row.latest ? { ...action.row, latest: current.latest } : action.row;
+      // Events carry no last_seen_at: keep the one the list had.
+      if (current && row.other.lastSeenAt === undefined && current.other.lastSeenAt !== undefined) row = { ...row, other: { ...row.other, lastSeenAt: current.other.lastSeenAt } };
       const rows = withOpen(sorted([...state.rows.filter((r) => r.id !== row.id), row]), state.openId);
       return { ...state, rows, selectedId: keepSelection(state, rows) };
     }

@@ -79,6 +79,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
     `,
   },
+  {
+    version: 4,
+    name: 'users.last_seen_at (watchlist presence)',
+    sql: `ALTER TABLE users ADD COLUMN last_seen_at TEXT;`,
+  },
 ];
 
 export function migrate(db: Database.Database): number {
