@@ -22,6 +22,7 @@ import { describeClockSkew } from '../../src/doctor/connectivity.js';
 import { parseCategories, runChecks, selectChecks } from '../../src/doctor/runner.js';
 import { renderHuman, toJson } from '../../src/doctor/render.js';
 import type { Check } from '../../src/doctor/types.js';
+import { MIGRATIONS } from '../../src/server/store/sqlite/migrations.js';
 
 let root: string;
 let counter = 0;
@@ -299,7 +300,7 @@ describe('database file', () => {
     db.pragma('journal_mode = WAL');
     db.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT); INSERT INTO schema_migrations VALUES (99, 'x', 'now')");
     db.close();
-    expect(await run(schemaCheck, { DB_DATABASE: newer }, cwd)).toMatchObject({ status: 'fail', detail: 'schema version 99 is newer than this chatctl knows (1)' });
+    expect(await run(schemaCheck, { DB_DATABASE: newer }, cwd)).toMatchObject({ status: 'fail', detail: `schema version 99 is newer than this chatctl knows (${MIGRATIONS.at(-1)!.version})` });
     expect(await run(walCheck, { DB_DATABASE: newer }, cwd)).toEqual({ status: 'ok', detail: 'WAL, synchronous FULL' });
     const notes = await run(schemaCheck, { DB_DATABASE: 'notes.sqlite' }, cwd);
     expect(notes).toMatchObject({ status: 'fail', detail: `${join(cwd, 'notes.sqlite')} is not a SQLite database` });
