@@ -1,12 +1,17 @@
 // `chatctl chat`: the terminal chat client (Ink). Ink and React load inside the action only, so
 // `chatctl --help` and the other commands never pay for them.
 import type { Command } from 'commander';
+import { Option } from 'commander';
+import { NOTIFY_MODES } from '../client/chat-settings.js';
+import { keyTableText } from '../tui/help.js';
 import { action, CliError } from './output.js';
 import { apiCall, clientOptions, requireToken, resolve } from './verbs/common.js';
 
 interface ChatOptions {
   server?: string;
   token?: string;
+  notify?: string;
+  downloadDir?: string;
 }
 
 /**
@@ -28,18 +33,18 @@ async function importInteractive(): Promise<typeof import('../tui/run.js')> {
 export function registerChat(program: Command): void {
   clientOptions(program.command('chat'))
     .description('the terminal chat client: your conversations with unread counts, history, live messages')
+    .addOption(new Option('--notify <mode>', 'new messages elsewhere: the terminal bell, a desktop notification, or nothing (remembered)').choices(NOTIFY_MODES))
+    .option('--download-dir <dir>', 'where s saves attachments (default: the current folder)')
     .addHelpText(
       'after',
       `
-Keys:
-  ↑/↓ select a conversation   Enter open it          Tab switch list/compose
-  Enter send                  Alt-Enter, Shift-Enter (kitty protocol) or Ctrl-J: new line; pastes keep their lines
-  PgUp/PgDn scroll history    End jump to the latest  r (empty line) or Ctrl-R retry a failed send
-  Ctrl-N new conversation     Esc back                Ctrl-C or Ctrl-D quit
+Keys (? in the chat shows them too):
+${keyTableText(2)}
 
 Examples:
   $ chatctl login --email ann@example.com && chatctl chat
-  $ chatctl chat --server http://127.0.0.1:8000 --token "$TOKEN"`,
+  $ chatctl chat --server http://127.0.0.1:8000 --token "$TOKEN"
+  $ chatctl chat --notify desktop --download-dir ~/Downloads`,
     )
     .action(
       action(async (options: ChatOptions) => {
@@ -53,9 +58,29 @@ Examples:
           throw new CliError('chatctl chat needs an interactive terminal; from scripts use chatctl messages, send and listen.');
         }
         const { runChat } = await importInteractive();
-        await runChat({ server: connection.server, token, bootstrap });
+        await runChat({ server: connection.server, token, bootstrap, chat: await chatPreferences(connection.server, bootstrap.me.id, options) });
         // Everything is closed; should a stray handle linger (an idle keep-alive socket), do not wait for it.
         setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();
       }),
     );
+}
+
+/** Notifications, muted conversations (kept in the profile) and the download folder. */
+async function chatPreferences(server: string, userId: number, options: ChatOptions) {
+  const { accountKey, readChatSettings, saveMuted, saveNotify } = await import('../client/chat-settings.js');
+  const { existsSync, statSync } = await import('node:fs');
+  const { resolve: resolvePath } = await import('node:path');
+  const settings = readChatSettings();
+  const notify = (options.notify as (typeof NOTIFY_MODES)[number] | undefined) ?? settings.notify ?? 'bell';
+  if (options.notify) saveNotify(notify);
+  const downloadDir = options.downloadDir ? resolvePath(options.downloadDir) : process.cwd();
+  if (options.downloadDir && !(existsSync(downloadDir) && statSync(downloadDir).isDirectory())) {
+    throw new CliError(`--download-dir ${options.downloadDir} is not a folder.`);
+  }
+  return {
+    notify,
+    downloadDir,
+    muted: settings.muted[accountKey(server, userId)] ?? [],
+    onMutedChange: (ids: number[]) => saveMuted(server, userId, ids),
+  };
 }

@@ -6,8 +6,9 @@ import type { ConversationRow } from '../client/decode.js';
 import type { ChatState } from './state/chat.js';
 import { oneLine, truncate } from './state/text.js';
 
-export const NOTIFY_MODES = ['bell', 'desktop', 'off'] as const;
-export type NotifyMode = (typeof NOTIFY_MODES)[number];
+import { NOTIFY_MODES, type NotifyMode } from '../client/chat-settings.js';
+
+export { NOTIFY_MODES, type NotifyMode };
 
 export const BELL = '\u0007';
 
