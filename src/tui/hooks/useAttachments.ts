@@ -1,7 +1,6 @@
 // Attachments of received messages: `s` saves the selected one (to --download-dir or the current
 // folder, never over an existing file), `o` opens it with the system opener.
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
@@ -67,7 +66,7 @@ export function useAttachments(store: Store<ChatState, ChatAction>, server: stri
         throw new Error(`the server answered ${response.statusCode}`);
       }
       const { path, handle } = await createFree(dir, safeFileName(attachment.name));
-      await pipeline(response.body, createWriteStream('', { fd: handle.fd }));
+      await pipeline(response.body, handle.createWriteStream());
       return { path, size: attachment.size };
     };
     return {
