@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerAdmin } from './admin.js';
 import { registerChat } from './chat.js';
+import { registerConsole } from './console.js';
 import { registerDoctor } from './doctor.js';
 import { registerListen } from './listen.js';
 import { reportError } from './output.js';
@@ -31,6 +32,7 @@ Examples:
   $ chatctl login --email ann@example.com           # save server + token for the verbs below
   $ ID=$(chatctl start bob@example.com) && chatctl send "$ID" "Hi Bob!"
   $ chatctl listen --token "$TOKEN" --conversation 1 # watch events arrive live
+  $ chatctl console                                 # what the server sends, to whom, and what it refuses
   $ chatctl smoke --server http://127.0.0.1:8000    # end-to-end check for CI
   $ chatctl serve --help                            # options of one command`,
   );
@@ -41,6 +43,7 @@ registerDoctor(program);
 registerAdmin(program);
 registerVerbs(program);
 registerListen(program);
+registerConsole(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,25 @@
 // Owns what reaches stdout/stderr and the exit code: human text vs --json, one-sentence errors.
 
+/** The exit codes of every verb, so scripts can tell failures apart (documented in --help and README). */
+export const EXIT = {
+  ok: 0,
+  /** The server refused the request or the input (4xx/5xx other than 401, validation). */
+  api: 1,
+  /** The command line itself is wrong (unknown option, bad value). */
+  usage: 2,
+  /** The server refused the token (401), or there is none. */
+  auth: 3,
+  /** The server could not be reached. */
+  network: 4,
+  /** Something did not happen within --timeout. */
+  timeout: 5,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** For the verbs' --help. */
+export const EXIT_CODES_HELP = `Exit codes: 0 ok, 1 API or validation error, 2 usage error, 3 authentication (401),
+4 network (cannot reach the server), 5 timeout.`;
+
 /** An expected failure: printed as one sentence on stderr, exit code 1 (or the given one). */
 export class CliError extends Error {
   constructor(

@@ -8,6 +8,8 @@ export class ApiError extends Error {
     message: string,
     readonly status: number,
     readonly errors?: Record<string, string[]>,
+    /** Seconds from a 429's Retry-After header. */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -184,7 +186,8 @@ export class ChatApi {
       throw new ApiError(`${this.baseUrl} answered ${response.statusCode} with something that is not JSON; is it a chatctl server?`, response.statusCode);
     }
     if (response.statusCode >= 400 || parsed?.status === false) {
-      throw new ApiError(parsed?.message ?? `HTTP ${response.statusCode}`, response.statusCode, parsed?.errors);
+      const retryAfter = Number(response.headers['retry-after']);
+      throw new ApiError(parsed?.message ?? `HTTP ${response.statusCode}`, response.statusCode, parsed?.errors, Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined);
     }
     return { status: response.statusCode, headers: response.headers, data: parsed?.data as T };
   }

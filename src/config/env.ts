@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { connectionLimitsFrom, limitsEnvSchema, type ConnectionLimits } from './limits.js';
+import { realtimeLimitsEnv, realtimeLimitsFrom, type RealtimeLimits } from './realtime-limits.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -41,6 +42,8 @@ export interface AppConfig {
   maxUploadBytes: number;
   /** HTTP timeouts and connection caps (CHATCTL_MAX_CONNECTIONS, …_PER_IP, CHATCTL_*_TIMEOUT). */
   connections: ConnectionLimits;
+  /** Embedded Pusher server limits (CHATCTL_WS_*). */
+  realtimeLimits: RealtimeLimits;
   /** Where the values came from, for `doctor` and the ready line. */
   envFile?: string;
 }
@@ -137,6 +140,7 @@ const envSchema = z.object({
     (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
     z.enum(['http', 'https'], { error: () => 'PUSHER_SCHEME must be http or https' }).optional(),
   ),
+  ...realtimeLimitsEnv,
 });
 
 /** Merges sources: explicit env wins over .env, as Laravel's dotenv never overwrites real env vars. */
@@ -195,6 +199,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     },
     maxUploadBytes: Math.round(env.CHATCTL_MAX_UPLOAD_MB * 1024 * 1024),
     connections: connectionLimitsFrom(env),
+    realtimeLimits: realtimeLimitsFrom(env),
     envFile,
   };
 }

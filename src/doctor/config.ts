@@ -1,9 +1,10 @@
 // Configuration: the env file, every value loadConfig validates, the broadcasting driver (and
 // Laravel's two names for it), the database connection, Laravel's config cache and queue.
 import { existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { BROADCAST_DRIVERS } from '../config/env.js';
-import { isSet, plural, problemFor, rawValue, whereSet, type DoctorContext } from './context.js';
+import { describeConfigCache } from './config-cache.js';
+import { plural, problemFor, rawValue, whereSet, type DoctorContext } from './context.js';
 import { fail, ok, skip, warn, type Check } from './types.js';
 
 const DRIVER_VARIABLES = ['BROADCAST_DRIVER', 'BROADCAST_CONNECTION'];
@@ -103,12 +104,16 @@ export const dbConnectionCheck: Check = {
     if (ctx.envFileError) return skip('the env file could not be read');
     const problem = problemFor(ctx, 'DB_CONNECTION');
     if (problem) {
-      return fail(
-        problem.message,
-        'chatctl keeps its data in its own SQLite file, apart from any Laravel database: e.g. DB_CONNECTION=sqlite and DB_DATABASE=database/chat.sqlite',
+      // A Laravel .env names the app's own database (mysql in Laravel 10's stub): not a
+      // broadcasting problem, and not chatctl's database. Say so, and let every other check run.
+      const connection = rawValue(ctx, 'DB_CONNECTION') ?? '';
+      return warn(
+        `DB_CONNECTION=${connection} is the Laravel app's database, which chatctl does not use; chatctl serve would refuse this .env as it stands (the Pusher checks below still apply)`,
+        'give chatctl its own store when you start it, e.g. DB_CONNECTION=sqlite DB_DATABASE=database/chat.sqlite chatctl serve (the environment wins over .env), or a separate --env-file',
       );
     }
-    return ok(isSet(ctx, 'DB_CONNECTION') ? 'sqlite' : 'sqlite (default)');
+    const connection = rawValue(ctx, 'DB_CONNECTION');
+    return ok(connection ? connection.toLowerCase() : 'sqlite (default)');
   },
 };
 
@@ -118,12 +123,7 @@ export const laravelConfigCacheCheck: Check = {
   title: 'Laravel config cache',
   async run(ctx) {
     const cached = join(ctx.cwd, 'bootstrap', 'cache', 'config.php');
-    if (existsSync(cached)) {
-      return warn(
-        `${relative(ctx.cwd, cached)} exists: the Laravel app here runs on cached configuration and ignores .env edits (chatctl itself reads .env directly)`,
-        'run php artisan config:clear after editing .env (and do not run config:cache in development)',
-      );
-    }
+    if (existsSync(cached)) return describeConfigCache(ctx, cached);
     if (existsSync(join(ctx.cwd, 'artisan'))) return ok('the Laravel app here does not cache its configuration');
     return skip('no Laravel app in this folder');
   },

@@ -1,11 +1,12 @@
 // Pusher connectivity (BROADCAST_DRIVER=pusher): a real signed HTTP API call and a real WebSocket
-// handshake against the configured host. Unreachable hosts are warnings (this machine may simply
-// be offline); answers that prove the configuration wrong are failures.
+// handshake against the configured host. A configured host that refuses, times out or fails TLS
+// is a failure (every broadcast would fail); only Pusher's cloud, unreachable because this machine
+// is offline, stays a warning that says so. On 401/4001 the two values are tried swapped.
 import { signRequest } from '../server/pusher/signatures.js';
 import { driverSetting } from './config.js';
 import { hostForUrl, type DoctorContext } from './context.js';
 import { checkHostSchemePort, DASHBOARD_HINT, pusherState, type PusherState } from './credentials.js';
-import { describePusherCode, httpRequest, pusherHandshake, type HandshakeOutcome, type NetworkFailure } from './net.js';
+import { describePusherCode, dnsResolves, httpRequest, pusherHandshake, type HandshakeOutcome, type NetworkFailure } from './net.js';
 import { fail, ok, skip, warn, type Check, type CheckResult } from './types.js';
 
 export interface PusherTarget {
@@ -76,6 +77,7 @@ function serverMessage(body: string): string {
 export const httpApiCheck: Check = {
   id: 'connectivity.http-api',
   category: 'connectivity',
+  network: true,
   title: 'HTTP API (signed request)',
   async run(ctx) {
     const { state, skipped } = applicable(ctx);
@@ -83,13 +85,13 @@ export const httpApiCheck: Check = {
     const target = pusherTarget(ctx);
     const appId = state.id!;
     const path = `/apps/${encodeURIComponent(appId)}/channels`;
-    const signed = signRequest({ key: state.key!, secret: state.secret! }, { method: 'GET', path });
-    const response = await httpRequest(`${target.httpOrigin}${path}?${signed.queryString}`, {
-      timeoutMs: ctx.timeoutMs,
-      headers: { accept: 'application/json' },
-    });
+    const signedGet = (key: string, secret: string) => {
+      const signed = signRequest({ key, secret }, { method: 'GET', path });
+      return httpRequest(`${target.httpOrigin}${path}?${signed.queryString}`, { timeoutMs: ctx.timeoutMs, headers: { accept: 'application/json' } });
+    };
+    const response = await signedGet(state.key!, state.secret!);
     const where = target.httpOrigin;
-    if (response.kind === 'network') return networkResult(response, where, unreachableFix(target), 'warn');
+    if (response.kind === 'network') return unreachableResult(ctx, response, where, target);
     const said = serverMessage(response.body);
     const credentialsFix = target.cloud ? `${DASHBOARD_HINT} (and check PUSHER_APP_CLUSTER)` : `use the app id, key and secret configured on ${ctx.config!.pusher.host}`;
     switch (true) {
@@ -106,6 +108,10 @@ export const httpApiCheck: Check = {
         return ok(`app ${appId} on ${where} accepted a signed GET /apps/${appId}/channels (${channels} occupied, ${response.ms} ms)`);
       }
       case response.status === 401: {
+        if (!/timestamp/i.test(said)) {
+          const swapped = await signedGet(state.secret!, state.key!);
+          if (swapped.kind === 'response' && swapped.status === 200) return swappedResult(ctx, `${where} refused the request (401) but accepts it signed with the two values the other way round`);
+        }
         if (/timestamp/i.test(said)) {
           return fail(`${where} refused the request (401: ${said}): ${describeClockSkew(Date.now(), response.headers.date)}`, 'sync the clock (e.g. timedatectl set-ntp true), then run chatctl doctor again');
         }
@@ -125,6 +131,28 @@ export const httpApiCheck: Check = {
     }
   },
 };
+
+export const SWAPPED_FIX = 'swap the values of PUSHER_APP_KEY and PUSHER_APP_SECRET (the key is the public one clients use; the secret signs requests and stays on the server)';
+
+function swappedResult(ctx: DoctorContext, evidence: string): CheckResult {
+  return fail(`PUSHER_APP_KEY and PUSHER_APP_SECRET are swapped: ${evidence}`, SWAPPED_FIX);
+}
+
+/**
+ * A configured host that does not answer is a failure. Pusher's cloud not answering is a warning
+ * only when this machine is offline (not even pusher.com resolves), and the sentence says so.
+ */
+export async function unreachableResult(ctx: DoctorContext, failure: NetworkFailure, where: string, target: { cloud: boolean }): Promise<CheckResult> {
+  if (failure.tls || !target.cloud) return networkResult(failure, where, unreachableFix(target as PusherTarget), 'fail');
+  const online = await ctx.memo('net.online', () => dnsResolves('pusher.com', Math.min(ctx.timeoutMs, 3000)));
+  if (!online) {
+    return warn(
+      `${where} is unreachable from here: ${failure.reason}; this machine seems to be offline (pusher.com does not resolve either), so this was not verified`,
+      'run chatctl doctor again with network access, or pass --offline to skip the network checks',
+    );
+  }
+  return fail(`${where} is unreachable from here although pusher.com resolves: ${failure.reason}`, 'check PUSHER_APP_CLUSTER (Pusher dashboard → Channels → App Keys), and any proxy or firewall on the way');
+}
 
 /**
  * A failure to get an answer. Unreachable (offline, firewall, nothing listening, timeout) is
@@ -168,18 +196,25 @@ export function handshakeResult(outcome: HandshakeOutcome, where: string, key: s
 export const websocketCheck: Check = {
   id: 'connectivity.websocket',
   category: 'connectivity',
+  network: true,
   title: 'WebSocket handshake',
   async run(ctx) {
     const { state, skipped } = applicable(ctx);
     if (skipped) return skipped;
     const target = pusherTarget(ctx);
     const key = state.key!;
-    const url = `${target.wsOrigin}/app/${encodeURIComponent(key)}?protocol=7&client=chatctl-doctor&version=1.0.0&flash=false`;
-    const outcome = await pusherHandshake(url, ctx.timeoutMs);
-    return handshakeResult(outcome, `${target.wsOrigin}/app/${key}`, key, {
+    const handshake = (appKey: string) => pusherHandshake(`${target.wsOrigin}/app/${encodeURIComponent(appKey)}?protocol=7&client=chatctl-doctor&version=1.0.0&flash=false`, ctx.timeoutMs);
+    const outcome = await handshake(key);
+    const where = `${target.wsOrigin}/app/${key}`;
+    if (outcome.kind === 'network') return unreachableResult(ctx, outcome, where, target);
+    if ((outcome.kind === 'pusher-error' || outcome.kind === 'closed') && outcome.code === 4001) {
+      const swapped = await handshake(state.secret!);
+      if (swapped.kind === 'established') return swappedResult(ctx, `${where} answered 4001 (unknown key) but knows PUSHER_APP_SECRET's value as a key`);
+    }
+    return handshakeResult(outcome, where, key, {
       key: target.cloud ? `${DASHBOARD_HINT}: PUSHER_APP_KEY and PUSHER_APP_CLUSTER must belong to the same app` : `use the key configured on ${ctx.config!.pusher.host}`,
       unreachable: unreachableFix(target),
-      network: 'warn',
+      network: 'fail',
     });
   },
 };

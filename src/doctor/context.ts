@@ -3,6 +3,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { collectEnv, ConfigError, loadConfig, readEnvFile, type AppConfig, type EnvSource } from '../config/env.js';
+import { collectSecrets, redactText } from './secrets.js';
+
+export { maskSecret, redactText } from './secrets.js';
 
 export interface DoctorOptions {
   /** Folder whose `.env` (and Laravel files) are checked; default process.cwd(). */
@@ -15,6 +18,10 @@ export interface DoctorOptions {
   server?: string;
   /** Limit for each network check. */
   timeoutMs?: number;
+  /** --token: a user's bearer token for probing channel authorization. */
+  token?: string;
+  /** --offline: every network check is skipped. */
+  offline?: boolean;
 }
 
 export interface ConfigProblem {
@@ -44,6 +51,8 @@ export interface DoctorContext {
   /** Every ConfigError loadConfig raised, one per variable. */
   problems: ConfigProblem[];
   serverUrl?: string;
+  token?: string;
+  offline: boolean;
   timeoutMs: number;
   /** Caches shared work (a database inspection, the server probe) between checks. */
   memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
@@ -54,29 +63,11 @@ export interface DoctorContext {
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 
-/** Variables whose values are secrets even though doctor never means to print them. */
-const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE_KEY|API_KEY)$|^APP_KEY$/;
-
 /** Laravel `.env.example` and guide placeholders, and Laravel's literal `null`. */
 const PLACEHOLDER = /^(your[_-]?[a-z0-9_-]*|null|\(null\)|empty|\(empty\)|changeme|change[_-]me|x{3,}|<[^>]*>|\.{3}|…)$/i;
 
 export function isPlaceholder(value: string): boolean {
   return value.trim() === '' || PLACEHOLDER.test(value.trim());
-}
-
-/** `********3f (40 chars)`: the length and, for long secrets only, the last two characters. */
-export function maskSecret(secret: string): string {
-  const chars = Array.from(secret);
-  return `********${chars.length >= 16 ? chars.slice(-2).join('') : ''} (${chars.length} chars)`;
-}
-
-/** Replaces every secret in `text` with its mask (longest first, so no secret is half-masked). */
-export function redactText(text: string, secrets: Iterable<string>): string {
-  let out = text;
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (secret.length > 0) out = out.split(secret).join(maskSecret(secret));
-  }
-  return out;
 }
 
 const VARIABLE_IN_SENTENCE = /^([A-Z][A-Z0-9_]{2,})(?=[\s=])/;
@@ -118,10 +109,14 @@ export function createContext(options: DoctorOptions = {}): DoctorContext {
     }
   }
 
-  const secrets = new Set<string>();
-  for (const [name, value] of Object.entries(values)) {
-    const trimmed = value?.trim();
-    if (trimmed && trimmed.length >= 6 && SECRET_NAME.test(name) && !isPlaceholder(trimmed)) secrets.add(trimmed);
+  // Every value that is, or could be, a secret (the environment's too: doctor may print a
+  // variable the file does not hold).
+  const secrets = collectSecrets(values);
+  if (options.token) {
+    secrets.add(options.token);
+    // Sanctum tokens are `id|secret`: the part after the bar is the secret on its own.
+    const [, plain] = options.token.split('|', 2);
+    if (plain) secrets.add(plain);
   }
 
   const cache = new Map<string, Promise<unknown>>();
@@ -137,6 +132,8 @@ export function createContext(options: DoctorOptions = {}): DoctorContext {
     ...(config ? { config } : {}),
     problems,
     ...(options.server !== undefined ? { serverUrl: options.server } : {}),
+    ...(options.token !== undefined ? { token: options.token } : {}),
+    offline: options.offline === true,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
       let pending = cache.get(key) as Promise<T> | undefined;

@@ -1,7 +1,10 @@
 // Pusher credentials: present and filled in, plausible for Pusher Channels, not swapped, not
 // leaked to the front end, cluster, and host/scheme/port consistency. Never prints the secret.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { driverSetting, effectiveDriver } from './config.js';
 import { configUnavailable, isPlaceholder, isSet, maskSecret, rawValue, type DoctorContext } from './context.js';
+import { looksLikeSecret } from './secrets.js';
 import { fail, ok, skip, warn, type Check, type CheckResult } from './types.js';
 
 export const CREDENTIAL_VARIABLES = ['PUSHER_APP_ID', 'PUSHER_APP_KEY', 'PUSHER_APP_SECRET'] as const;
@@ -41,8 +44,6 @@ export function pusherState(ctx: DoctorContext): PusherState {
     return value !== undefined && isPlaceholder(value);
   });
   const host = rawValue(ctx, 'PUSHER_HOST') || undefined;
-  // Swapped values put the real secret in PUSHER_APP_KEY, which is otherwise printed freely.
-  if (key && secret && !isPlaceholder(key) && (key === secret || looksSwapped(key, secret))) ctx.secrets.add(key);
   return {
     driver,
     ...(id !== undefined ? { id } : {}),
@@ -131,11 +132,6 @@ function looksLikeKey(value: string): boolean {
   return HEX20.test(value) || (/key/i.test(value) && !/secret/i.test(value));
 }
 
-/** Secret-like: says so, or is a long hex string (chatctl generates 40 hex characters). */
-function looksLikeSecret(value: string): boolean {
-  return /secret/i.test(value) || /^[0-9a-f]{32,}$/i.test(value);
-}
-
 export function looksSwapped(key: string, secret: string): boolean {
   return looksLikeSecret(key) && looksLikeKey(secret) && !looksLikeSecret(secret);
 }
@@ -196,6 +192,15 @@ export const clusterCheck: Check = {
     if (!state.cloud) return skip(`PUSHER_HOST=${state.host} is used instead of a cluster`);
     const cluster = rawValue(ctx, 'PUSHER_APP_CLUSTER');
     const fix = 'copy the cluster from the Pusher dashboard → Channels → App Keys (e.g. eu, us2, ap1)';
+    if (cluster === '') {
+      // env('PUSHER_APP_CLUSTER', 'mt1') returns '' for an empty value, and Laravel 10's stub
+      // config/broadcasting.php builds 'api-'.env('PUSHER_APP_CLUSTER', 'mt1').'.pusher.com'.
+      const stub = laravelClusterLine(ctx);
+      return fail(
+        `PUSHER_APP_CLUSTER is empty: Laravel 10's config/broadcasting.php then builds the host api-.pusher.com, which does not exist${stub ? ` (${stub})` : ''}; chatctl falls back to mt1`,
+        fix,
+      );
+    }
     if (!cluster) return warn('PUSHER_APP_CLUSTER is not set: Laravel and chatctl use mt1 (us-east-1), so an app on another cluster is not found', fix);
     if (!KNOWN_CLUSTERS.includes(cluster)) {
       return warn(`PUSHER_APP_CLUSTER=${cluster} is not a Pusher cluster this doctor knows (${KNOWN_CLUSTERS.join(', ')})`, fix);
@@ -203,6 +208,15 @@ export const clusterCheck: Check = {
     return ok(`${cluster} (api-${cluster}.pusher.com, ws-${cluster}.pusher.com)`);
   },
 };
+
+/** `config/broadcasting.php:41` when the app's config builds the API host from the cluster. */
+function laravelClusterLine(ctx: DoctorContext): string | undefined {
+  const path = join(ctx.cwd, 'config', 'broadcasting.php');
+  if (!existsSync(path)) return undefined;
+  const lines = readFileSync(path, 'utf8').slice(0, 256 * 1024).split('\n');
+  const index = lines.findIndex((line) => /'api-'\s*\.\s*env\(\s*'PUSHER_APP_CLUSTER'/.test(line));
+  return index >= 0 ? `config/broadcasting.php:${index + 1}` : undefined;
+}
 
 const LOOPBACK = /^(localhost|127(\.\d+){3}|::1|\[::1\]|0\.0\.0\.0|host\.docker\.internal|.*\.(test|local|localhost))$/i;
 

@@ -7,7 +7,7 @@ import { configUnavailable, plural, problemFor, type DoctorContext } from './con
 import { fail, ok, skip, warn, type Check, type CheckResult } from './types.js';
 
 function notApplicable(ctx: DoctorContext): string | undefined {
-  if (problemFor(ctx, 'DB_CONNECTION')) return 'DB_CONNECTION is not sqlite (see Configuration)';
+  if (problemFor(ctx, 'DB_CONNECTION')) return `DB_CONNECTION=${ctx.values.DB_CONNECTION?.trim() ?? '?'} is not chatctl's database (see Configuration)`;
   return configUnavailable(ctx);
 }
 

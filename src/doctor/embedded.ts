@@ -103,6 +103,20 @@ export function readOpenFileLimit(limitsText: string): { soft: number | 'unlimit
   return { soft, hard };
 }
 
+/**
+ * How to raise the limit, for this user: anyone may raise the soft limit up to the hard one, but
+ * only root raises the hard limit, so `ulimit -n 65536` fails for a user whose hard limit is low.
+ */
+export function fdLimitFix(limit: { soft: number | 'unlimited'; hard: number | 'unlimited' }, isRoot: boolean): string {
+  const service = 'LimitNOFILE=65536 in its systemd unit (minfds for Supervisor)';
+  if (isRoot) return `raise it to at least ${RECOMMENDED_OPEN_FILES}: ulimit -n 65536 before chatctl serve, or ${service}`;
+  if (limit.hard !== 'unlimited' && limit.hard < RECOMMENDED_OPEN_FILES) {
+    return `the hard limit is ${limit.hard} and only root can raise it (ulimit -n 65536 would fail): ask for "<user> hard nofile 65536" in /etc/security/limits.conf and log in again, or run chatctl serve under systemd with ${service}`;
+  }
+  const target = limit.hard === 'unlimited' ? 65536 : Math.min(limit.hard, 65536);
+  return `raise it to at least ${RECOMMENDED_OPEN_FILES}: ulimit -n ${target} before chatctl serve (up to the hard limit ${limit.hard}, no root needed), or ${service}`;
+}
+
 export const fdLimitCheck: Check = {
   id: 'embedded.fd-limit',
   category: 'embedded',
@@ -123,7 +137,7 @@ export const fdLimitCheck: Check = {
     if (limit.soft !== 'unlimited' && limit.soft < RECOMMENDED_OPEN_FILES) {
       return warn(
         `${limit.soft} open files allowed (hard limit ${limit.hard}): the embedded server can hold fewer than ${limit.soft} WebSocket connections`,
-        `raise it to at least ${RECOMMENDED_OPEN_FILES}: ulimit -n 65536 before chatctl serve, or LimitNOFILE=65536 in its systemd unit (minfds for Supervisor)`,
+        fdLimitFix(limit, process.getuid?.() === 0),
       );
     }
     return ok(`${limit.soft} open files allowed: room for about that many WebSocket connections`);

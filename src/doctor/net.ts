@@ -206,3 +206,20 @@ export function describePusherCode(code: number | undefined): string {
       return 'refused';
   }
 }
+
+/**
+ * Is this machine online at all? A DNS lookup of a well-known name, bounded in time: it tells
+ * "Pusher is unreachable because there is no network" from "this cluster does not exist".
+ */
+export async function dnsResolves(name: string, timeoutMs: number): Promise<boolean> {
+  const { lookup } = await import('node:dns/promises');
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([lookup(name).then(() => true, () => false), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -38,8 +38,8 @@ export function summarize(report: DoctorReport): { fails: number; warnings: numb
   const line =
     problems === 0
       ? 'No issues found.'
-      : `Doctor found ${problems} ${problems === 1 ? 'problem' : 'problems'} (${warnings} ${warnings === 1 ? 'warning' : 'warnings'}).`;
-  return { fails, warnings, line };
+      : `Doctor found ${problems} ${problems === 1 ? 'problem' : 'problems'} (${warnings} ${warnings === 1 ? 'warning' : 'warnings'}${report.strict && warnings > 0 ? ', which fail under --strict' : ''}).`;
+  return { fails: report.strict ? problems : fails, warnings, line };
 }
 
 export function renderHuman(report: DoctorReport, header: string, options: RenderOptions): string {
@@ -70,9 +70,10 @@ function renderCheck(check: CheckReport, options: RenderOptions, indent: string,
 }
 
 /** `{ ok, checks: [{id, category, status, title, detail, fix?}] }` */
-export function toJson(report: DoctorReport): { ok: boolean; checks: CheckReport[] } {
+export function toJson(report: DoctorReport): { ok: boolean; strict?: boolean; checks: CheckReport[] } {
   return {
     ok: report.ok,
+    ...(report.strict ? { strict: true } : {}),
     checks: report.checks.map((c) => ({
       id: c.id,
       category: c.category,

@@ -1,15 +1,14 @@
 // Runs the selected checks (concurrently, printed in order), bounds each one in time, turns a
 // crashing check into a failure, and masks every secret before anything leaves this module.
-import { configChecks } from './config.js';
-import { connectivityChecks } from './connectivity.js';
+import { withConsoleHint } from './console-hint.js';
 import type { DoctorContext } from './context.js';
-import { credentialChecks } from './credentials.js';
-import { databaseChecks } from './database.js';
-import { embeddedChecks, readStoredCredentials } from './embedded.js';
-import { serverChecks } from './server.js';
-import { CATEGORIES, CATEGORY_ALIASES, fail, type Category, type Check, type CheckReport, type CheckResult, type DoctorReport } from './types.js';
+import { readStoredCredentials } from './embedded.js';
+import { CHECK_GROUPS } from './registry.js';
+import { CATEGORIES, CATEGORY_ALIASES, fail, skip, type Category, type Check, type CheckReport, type CheckResult, type DoctorReport } from './types.js';
 
-export const CHECKS: readonly Check[] = [...configChecks, ...databaseChecks, ...credentialChecks, ...connectivityChecks, ...embeddedChecks, ...serverChecks];
+export const CHECKS: readonly Check[] = CHECK_GROUPS.flat();
+
+export const OFFLINE_SKIP = '--offline: no network check was made';
 
 export class UnknownCategoryError extends Error {}
 
@@ -23,7 +22,7 @@ export function parseCategories(list: string): Category[] {
     else if (CATEGORY_ALIASES[name]) for (const c of CATEGORY_ALIASES[name]) wanted.add(c);
     else {
       throw new UnknownCategoryError(
-        `--only "${raw.trim()}" is not a check category; use one or more of: ${CATEGORIES.join(', ')} (pusher means credentials,connectivity).`,
+        `--only "${raw.trim()}" is not a check category; use one or more of: ${CATEGORIES.join(', ')} (pusher means credentials,connectivity; frontend means clients).`,
       );
     }
   }
@@ -48,7 +47,8 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
-export async function runChecks(ctx: DoctorContext, checks: readonly Check[]): Promise<DoctorReport> {
+/** `strict`: warnings fail the run too (CI that wants a clean bill). */
+export async function runChecks(ctx: DoctorContext, checks: readonly Check[], options: { strict?: boolean } = {}): Promise<DoctorReport> {
   // The embedded credentials' secret is masked even in checks that never read the file.
   if (ctx.config) {
     try {
@@ -60,6 +60,7 @@ export async function runChecks(ctx: DoctorContext, checks: readonly Check[]): P
   const deadlineMs = ctx.timeoutMs * 2 + 2000;
   const results = await Promise.all(
     checks.map(async (check): Promise<[Check, CheckResult]> => {
+      if (ctx.offline && check.network) return [check, skip(OFFLINE_SKIP)];
       try {
         return [check, await withDeadline(check.run(ctx), deadlineMs)];
       } catch (error) {
@@ -73,7 +74,8 @@ export async function runChecks(ctx: DoctorContext, checks: readonly Check[]): P
     status: result.status,
     title: check.title,
     detail: oneLine(ctx.redact(result.detail)),
-    ...(result.fix ? { fix: oneLine(ctx.redact(result.fix)) } : {}),
+    ...(result.fix ? { fix: oneLine(ctx.redact(withConsoleHint(check, result) ?? result.fix)) } : {}),
   }));
-  return { ok: reports.every((r) => r.status !== 'fail'), checks: reports };
+  const failing = (r: CheckReport) => r.status === 'fail' || (options.strict === true && r.status === 'warn');
+  return { ok: !reports.some(failing), ...(options.strict ? { strict: true } : {}), checks: reports };
 }

@@ -8,7 +8,7 @@ import { envCredentials, readStoredCredentials } from './embedded.js';
 import { httpRequest, pusherHandshake, type HttpOutcome } from './net.js';
 import { fail, ok, skip, warn, type Check, type CheckResult } from './types.js';
 
-interface Probe {
+export interface Probe {
   url?: string;
   explicit: boolean;
   /** Why the server checks do not run. */
@@ -37,7 +37,7 @@ interface RealtimeData {
 /** Short probe when nobody asked for a server: doctor must not wait on a port nothing uses. */
 const PROBE_MS = 1500;
 
-function probe(ctx: DoctorContext): Promise<Probe> {
+export function probe(ctx: DoctorContext): Promise<Probe> {
   return ctx.memo('server.probe', async () => {
     const explicit = ctx.serverUrl !== undefined;
     let url = ctx.serverUrl?.replace(/\/+$/, '');
@@ -54,7 +54,7 @@ function probe(ctx: DoctorContext): Promise<Probe> {
   });
 }
 
-function parseData<T>(outcome: HttpOutcome | undefined): T | undefined {
+export function parseData<T>(outcome: HttpOutcome | undefined): T | undefined {
   if (!outcome || outcome.kind !== 'response') return undefined;
   try {
     const parsed = JSON.parse(outcome.body) as { status?: unknown; data?: unknown };
@@ -77,9 +77,19 @@ function realtime(ctx: DoctorContext, url: string): Promise<HttpOutcome> {
   return ctx.memo('server.realtime', () => httpRequest(`${url}/api/chat/realtime`, { timeoutMs: ctx.timeoutMs, headers: { accept: 'application/json' } }));
 }
 
+/** What to do about the last failed broadcast, by its cause: size, credentials, or the host. */
+export function broadcastFailureFix(lastError: string): string {
+  if (/\b413\b|too large|larger than/i.test(lastError)) {
+    return 'the event was too big for the Pusher host (Pusher Channels: 10 KB per event, including the message and its metadata): send shorter messages, or raise the host’s limit (soketi: SOKETI_DEFAULT_APP_MAX_EVENT_PAYLOAD_IN_KB, Reverb: max_message_size); the credentials are fine';
+  }
+  if (/\b(401|403|404)\b/.test(lastError)) return 'run chatctl doctor --only credentials,connectivity where the server runs: the host refused the credentials';
+  return 'run chatctl doctor --only credentials,connectivity where the server runs; chatctl serve --verbose logs each failure';
+}
+
 export const healthCheck: Check = {
   id: 'server.health',
   category: 'server',
+  network: true,
   title: 'Health',
   async run(ctx) {
     const found = await probe(ctx);
@@ -89,7 +99,7 @@ export const healthCheck: Check = {
     if (health.kind === 'network') return fail(`${url} is unreachable: ${health.reason}`, 'check --server, and that chatctl serve runs there');
     const data = parseData<HealthData>(health);
     if (!data || typeof data.status !== 'string') {
-      if (found.explicit) return fail(`${url}/health answered ${health.status}, not as chatctl does`, 'is --server the base URL of a chatctl server?');
+      if (found.explicit) return skip(`${url} is not a chatctl server (GET /health → ${health.status}): checked as the Laravel app (see Laravel channel auth)`);
       return warn(
         `something other than chatctl answers on ${url} (GET /health → ${health.status}): chatctl serve cannot listen there`,
         'stop it, or give chatctl another PORT (or HOST)',
@@ -100,10 +110,7 @@ export const healthCheck: Check = {
     if (data.status !== 'ok') return fail(`${version} on ${url}: database ${data.database ?? 'unavailable'}`, "check the server's stderr and the database file (chatctl doctor --only database)");
     const failures = b.failures ?? 0;
     if (failures > 0) {
-      return warn(
-        `${version} on ${url}: ${failures} of ${(b.published ?? 0) + failures} broadcasts failed${b.last_error ? `; last: ${b.last_error}` : ''}`,
-        'run chatctl doctor --only credentials,connectivity where the server runs; chatctl serve --verbose logs each failure',
-      );
+      return warn(`${version} on ${url}: ${failures} of ${(b.published ?? 0) + failures} broadcasts failed${b.last_error ? `; last: ${b.last_error}` : ''}`, broadcastFailureFix(b.last_error ?? ''));
     }
     const live = data.realtime ? `, ${plural(data.realtime.connections ?? 0, 'live connection')}` : '';
     return ok(`${version} on ${url}: database ok, broadcasting ${b.driver ?? '?'} (${b.published ?? 0} published)${live}`);
@@ -137,6 +144,7 @@ function expectedKey(ctx: DoctorContext, driver: string): string | undefined {
 export const realtimeCheck: Check = {
   id: 'server.realtime',
   category: 'server',
+  network: true,
   title: 'Realtime settings',
   async run(ctx) {
     const found = await realtimeData(ctx);
@@ -165,6 +173,7 @@ export const realtimeCheck: Check = {
 export const serverWebsocketCheck: Check = {
   id: 'server.websocket',
   category: 'server',
+  network: true,
   title: 'Realtime WebSocket',
   async run(ctx) {
     const found = await realtimeData(ctx);
@@ -187,6 +196,7 @@ const PROBE_FORM = 'socket_id=1234.1234&channel_name=private-conversation.1';
 export const authEndpointCheck: Check = {
   id: 'server.auth-endpoint',
   category: 'server',
+  network: true,
   title: 'Channel auth endpoint',
   async run(ctx) {
     const found = await realtimeData(ctx);

@@ -5,7 +5,7 @@ import type { DoctorContext } from './context.js';
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
 /** In the order they run and print. */
-export const CATEGORIES = ['config', 'database', 'credentials', 'connectivity', 'embedded', 'server'] as const;
+export const CATEGORIES = ['config', 'database', 'credentials', 'connectivity', 'clients', 'laravel', 'embedded', 'server'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 export const CATEGORY_TITLES: Record<Category, string> = {
@@ -13,6 +13,8 @@ export const CATEGORY_TITLES: Record<Category, string> = {
   database: 'Database',
   credentials: 'Pusher credentials',
   connectivity: 'Pusher connectivity',
+  clients: 'Front-end and mobile clients',
+  laravel: 'Laravel app',
   embedded: 'Embedded Pusher server',
   server: 'Running server',
 };
@@ -21,6 +23,7 @@ export const CATEGORY_TITLES: Record<Category, string> = {
 export const CATEGORY_ALIASES: Record<string, readonly Category[]> = {
   pusher: ['credentials', 'connectivity'],
   db: ['database'],
+  frontend: ['clients'],
 };
 
 export interface CheckResult {
@@ -35,6 +38,8 @@ export interface Check {
   id: string;
   category: Category;
   title: string;
+  /** Talks to another host: skipped under --offline. */
+  network?: boolean;
   run(ctx: DoctorContext): Promise<CheckResult>;
 }
 
@@ -45,8 +50,10 @@ export interface CheckReport extends CheckResult {
 }
 
 export interface DoctorReport {
-  /** False when any check failed (warnings do not count). */
+  /** False when any check failed (warnings count only under --strict). */
   ok: boolean;
+  /** --strict: warnings fail too. */
+  strict?: boolean;
   checks: CheckReport[];
 }
 

@@ -11,6 +11,7 @@ import { MemoryLoginThrottle, type LoginThrottle } from './auth/login-throttle.j
 import { ChatEvents } from './broadcasting/chat-events.js';
 import { makeAuthenticate } from './http/authenticate.js';
 import { installDeclaredLengthLimit } from './http/body-limits.js';
+import { makeClientErrorHandler } from './http/client-errors.js';
 import type { RealtimeInfo, RouteContext } from './http/context.js';
 import { errorMessageFor, HttpError, installErrorHandling } from './http/errors.js';
 import { translate } from './http/i18n/index.js';
@@ -45,6 +46,9 @@ export interface BuildAppOptions {
   loginThrottle?: LoginThrottle;
   now?: () => Date;
   version?: string;
+  debug?: RouteContext['debug'];
+  /** The database holds the demo accounts (`serve --demo`): /health reports `demo: true`. */
+  demo?: boolean;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
@@ -58,6 +62,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // Random, so a 500's id cannot be guessed or confused across restarts; never taken from the client.
     genReqId: () => randomBytes(8).toString('hex'),
     return503OnClosing: true,
+    clientErrorHandler: makeClientErrorHandler(locale),
     // Errors fastify raises before routing (a URL that cannot be decoded) get the envelope too.
     frameworkErrors: (_error, _request, rawReply) => {
       const reply = rawReply as unknown as FastifyReply;
@@ -116,6 +121,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     realtimeStats: options.realtimeStats,
     startedAt: now(),
     version: options.version ?? '0.0.0',
+    debug: options.debug,
+    demo: options.demo ?? false,
   };
   app.decorateRequest('auth', null);
 

@@ -2,16 +2,21 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/env.js';
 import { buildApp } from './app.js';
 import type { Broadcaster } from './broadcasting/broadcaster.js';
 import { EmbeddedBroadcaster } from './broadcasting/drivers/embedded.js';
 import { LogBroadcaster } from './broadcasting/drivers/log.js';
+import { RevocationWatcher } from './broadcasting/token-revocation.js';
 import { NullBroadcaster } from './broadcasting/drivers/null.js';
 import { PusherBroadcaster } from './broadcasting/drivers/pusher.js';
 import { embeddedCredentials, type PusherAppCredentials } from './broadcasting/embedded-credentials.js';
 import { createLimitedServer } from './connection-limits.js';
 import type { RealtimeInfo } from './http/context.js';
+import { DebugBus } from './observability/bus.js';
+import { consoleEndpoint, type ConsoleEndpointOptions } from './observability/console-endpoint.js';
+import { hasDemoData, seedDemo, type DemoSeedResult } from './demo/seed.js';
 import { EmbeddedPusherServer } from './pusher/index.js';
 import { recordLastSeen } from './broadcasting/last-seen.js';
 import type { AppCredentials } from './pusher/signatures.js';
@@ -29,6 +34,10 @@ export interface RunningServer {
   /** Public connection details for the ready line (never the secret). */
   realtime: { key: string | null; wsUrl: string | null; credentialsSource?: PusherAppCredentials['source'] };
   store: SqliteStore;
+  /** The debug-event bus behind `chatctl console` and `serve --debug`. */
+  debug: DebugBus;
+  /** What `demo: true` seeded (the logins to print); null without it. */
+  demo: DemoSeedResult | null;
   close(): Promise<void>;
 }
 
@@ -38,6 +47,12 @@ export interface StartOptions {
   accessLog?: (line: string) => void;
   /** Overrides for tests (short liveness timeouts and the like). */
   embedded?: Partial<ConstructorParameters<typeof EmbeddedPusherServer>[0]>;
+  /** Overrides for the debug console endpoint (buffer bound, heartbeat) in tests. */
+  console?: Partial<Pick<ConsoleEndpointOptions, 'maxBufferedBytes' | 'maxConsoles' | 'heartbeatMs'>>;
+  /** How often sockets of tokens revoked elsewhere (`chatctl token revoke`) are looked for. Default 2000 ms. */
+  revocationCheckMs?: number;
+  /** Seed the demo users and conversations (idempotent) before listening: `serve --demo`. */
+  demo?: boolean;
 }
 
 /** The package version, for /health when the caller does not say (tests, embedding). */
@@ -52,6 +67,7 @@ function packageVersion(): string {
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? (() => undefined);
   const store = new SqliteStore(config.databasePath, { synchronous: config.synchronous });
+  const debug = new DebugBus(config.broadcastDriver);
 
   let broadcaster: Broadcaster;
   let embedded: EmbeddedPusherServer | undefined;
@@ -66,9 +82,11 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         app: { id: credentials.id, key: credentials.key, secret: credentials.secret },
         log,
         onUserPresence: recordLastSeen(store, log),
+        ...config.realtimeLimits,
+        tap: debug.pusherTap,
         ...options.embedded,
       });
-      broadcaster = new EmbeddedBroadcaster(embedded);
+      broadcaster = new EmbeddedBroadcaster(embedded, debug);
       realtime = { key: credentials.key, cluster: config.pusher.cluster ?? 'mt1', wsHost: null, wsPort: null, forceTLS: false };
       channelApp = credentials;
       break;
@@ -81,7 +99,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
           'BROADCAST_DRIVER=pusher needs PUSHER_APP_ID, PUSHER_APP_KEY and PUSHER_APP_SECRET; set them (run `chatctl doctor` to check) or use BROADCAST_DRIVER=embedded.',
         );
       }
-      broadcaster = new PusherBroadcaster({ settings: { ...config.pusher, appId, key, secret }, log: (m) => log('warn', m) });
+      broadcaster = new PusherBroadcaster({ settings: { ...config.pusher, appId, key, secret }, log: (m) => log('warn', m), debug });
       const scheme = config.pusher.scheme ?? 'https'; // Laravel's default
       realtime = config.pusher.host
         ? { key, cluster: config.pusher.cluster ?? 'mt1', wsHost: config.pusher.host, wsPort: config.pusher.port ?? (scheme === 'https' ? 443 : 80), forceTLS: scheme === 'https' }
@@ -90,12 +108,20 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       break;
     }
     case 'log':
-      broadcaster = new LogBroadcaster((line) => log('info', line));
+      broadcaster = new LogBroadcaster((line) => log('info', line), debug);
       break;
     case 'null':
-      broadcaster = new NullBroadcaster();
+      broadcaster = new NullBroadcaster(debug);
       break;
   }
+
+  // The console signs with the app /broadcasting/auth signs for; log/null keep one in pusher-app.json too.
+  const consoleApp = channelApp ?? embeddedCredentials(config.dataDir, config.pusher);
+  const version = options.version ?? packageVersion();
+  const consolePlugin = consoleEndpoint({ bus: debug, app: consoleApp, driver: config.broadcastDriver, version, log, ...options.console });
+  // Demo accounts have public passwords: /health says so whenever the database holds them.
+  const demo = options.demo ? await seedDemo(store) : null;
+  const demoData = demo !== null || (await hasDemoData(store));
 
   let httpServer: Server | undefined;
   const app = await buildApp({
@@ -105,15 +131,17 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     realtime,
     channelApp,
     realtimeStats: embedded ? () => embedded.stats() : undefined,
-    plugins: embedded ? [async (a) => void (await a.register(embedded.httpApiPlugin))] : [],
+    plugins: [...(embedded ? [async (a: FastifyInstance) => void (await a.register(embedded.httpApiPlugin))] : []), consolePlugin],
     serverFactory: (handler) => {
       httpServer = createLimitedServer(handler, config.connections).server;
       return httpServer;
     },
-    version: options.version ?? packageVersion(),
+    version,
+    debug,
     logger: false,
     accessLog: options.accessLog,
     errorLog: (line) => log('error', line),
+    demo: demoData,
   });
 
   try {
@@ -128,6 +156,10 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     throw error;
   }
   if (embedded && httpServer) embedded.attach(httpServer);
+  const revocations = embedded
+    ? new RevocationWatcher({ sessions: embedded, revokedTokenIds: (ids) => store.revokedTokenIds(ids), intervalMs: options.revocationCheckMs ?? 2000, log })
+    : undefined;
+  revocations?.start();
 
   const address = app.server.address() as AddressInfo;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -144,8 +176,11 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       credentialsSource: credentials?.source,
     },
     store,
+    debug,
+    demo,
     close() {
       closing ??= (async () => {
+        await revocations?.stop();
         await embedded?.close();
         await app.close();
         await broadcaster.close();

@@ -16,6 +16,7 @@ export const KEY_TABLE: ReadonlyArray<readonly [keys: string, what: string]> = [
   ['s, o', 'save the selected attachment / open it (on an empty line)'],
   ['Ctrl-E', 'write the message in $EDITOR'],
   ['?', 'this help (in the list; F1 anywhere); Esc closes it'],
+  ['Ctrl-L, /logout', 'log out (the token is revoked) and back to the login screen'],
   ['Esc', 'back'],
   ['Ctrl-C, Ctrl-D', 'quit'],
 ];

@@ -13,6 +13,8 @@ export interface InputDeps {
   quit(): void;
   /** Runs $EDITOR on the compose text (the terminal is handed over meanwhile). */
   editor(): void;
+  /** `/logout` typed as a message. */
+  logout?: () => void;
 }
 
 export function createCommandHandler(deps: InputDeps): (command: Command) => void {
@@ -42,6 +44,7 @@ export function createCommandHandler(deps: InputDeps): (command: Command) => voi
   /** Enter in the compose box: `/file PATH` sends a file, anything else is a message. */
   const submit = () => {
     const text = screen().text;
+    if (text.trim() === '/logout' && deps.logout) return deps.logout();
     const file = FILE_COMMAND.exec(text.trim());
     if (file) {
       void actions.sendFile(expandPath(file[1]!.trim())).then((queued) => queued && set({ type: 'text', text: '' }));

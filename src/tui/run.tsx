@@ -12,7 +12,7 @@ const PASTE_OFF = '\u001b[?2004l';
 const FOCUS_ON = '\u001b[?1004h';
 const FOCUS_OFF = '\u001b[?1004l';
 
-export async function runChat(options: { server: string; token: string; bootstrap: ChatBootstrap; chat?: AppProps['chat'] }): Promise<void> {
+export async function runChat(options: { server: string; token?: string; bootstrap?: ChatBootstrap; notice?: string; email?: string; chat?: AppProps['chat'] }): Promise<void> {
   const { stdout } = process;
   let restored = false;
   const restore = () => {
@@ -26,7 +26,7 @@ export async function runChat(options: { server: string; token: string; bootstra
   };
   stdout.write(ALT_SCREEN_ON + PASTE_ON + FOCUS_ON);
   process.once('exit', restore);
-  const instance = render(<App server={options.server} token={options.token} bootstrap={options.bootstrap} chat={options.chat} />, {
+  const instance = render(<App server={options.server} token={options.token} bootstrap={options.bootstrap} notice={options.notice} email={options.email} chat={options.chat} />, {
     exitOnCtrlC: false,
     // Shift+Enter is only distinguishable from Enter in terminals that speak the kitty protocol.
     kittyKeyboard: { mode: 'auto' },

@@ -181,7 +181,7 @@ describe('chatctl doctor: BROADCAST_DRIVER=pusher through another chatctl', () =
           status: 'fail',
           title: 'HTTP API (signed request)',
           detail: `http://127.0.0.1:${relay.port} refused the signature (401: Invalid signature): the secret (or key) does not match app 4242`,
-          fix: 'use the app id, key and secret configured on 127.0.0.1',
+          fix: 'use the app id, key and secret configured on 127.0.0.1; watch it live: chatctl console',
         });
         // The key is right, so the WebSocket side still works: the report says which half is wrong.
         expect(byId(checks, 'connectivity.websocket').status).toBe('ok');
@@ -206,7 +206,7 @@ describe('chatctl doctor: BROADCAST_DRIVER=pusher through another chatctl', () =
       status: 'fail',
       title: 'WebSocket handshake',
       detail: `key not-the-relay-key-00 is unknown to that host (wrong key or cluster): ws://127.0.0.1:${relay.port}/app/not-the-relay-key-00 answered 4001 "Application does not exist"`,
-      fix: 'use the key configured on 127.0.0.1',
+      fix: 'use the key configured on 127.0.0.1; watch it live: chatctl console',
     });
     expect(byId(checks, 'connectivity.http-api').detail).toBe(
       `http://127.0.0.1:${relay.port} refused the request (401: Invalid auth_key for this app): the key not-the-relay-key-00 does not belong to app 4242`,
@@ -230,24 +230,24 @@ describe('chatctl doctor: BROADCAST_DRIVER=pusher through another chatctl', () =
     const http = byId(checks, 'connectivity.http-api');
     expect(http.status).toBe('fail');
     expect(http.detail).toMatch(new RegExp(`^https://127\\.0\\.0\\.1:${relay.port} answers, but the TLS handshake failed \\(\\w+\\): that port seems to speak plain http$`));
-    expect(http.fix).toBe('set PUSHER_SCHEME=http, or point PUSHER_PORT at the TLS port');
+    expect(http.fix).toBe('set PUSHER_SCHEME=http, or point PUSHER_PORT at the TLS port; watch it live: chatctl console');
     expect(byId(checks, 'connectivity.websocket').status).toBe('fail');
   });
 
-  it('(e) a dead port: warnings saying unreachable, exit 0, well within --timeout', async () => {
+  it('(e) a dead port: a configured host that refuses is a failure (exit 1), well within --timeout', async () => {
     const port = await closedPort();
     const started = Date.now();
     const result = await runCli(['doctor', '--timeout', '2'], { cwd: dir, env: { PUSHER_PORT: String(port) } });
     expect(Date.now() - started).toBeLessThan(2000 + 3000); // timeout + node start-up, with margin
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(1);
     expect(result.stdout).toContain(
-      `[warn] HTTP API (signed request)\n       • http://127.0.0.1:${port} is unreachable from here: connection refused (nothing listens there)\n       → check PUSHER_HOST, PUSHER_PORT and PUSHER_SCHEME, and that the server runs and is reachable from here\n`,
+      `[FAIL] HTTP API (signed request)\n       • http://127.0.0.1:${port} is unreachable from here: connection refused (nothing listens there)\n       → check PUSHER_HOST, PUSHER_PORT and PUSHER_SCHEME, and that the server runs and is reachable from here\n`,
     );
-    expect(result.stdout).toContain(`[warn] WebSocket handshake\n       • ws://127.0.0.1:${port}/app/relay-key-0123456789 is unreachable from here: connection refused (nothing listens there)\n`);
-    expect(result.stdout.endsWith('\nDoctor found 2 problems (2 warnings).\n')).toBe(true);
+    expect(result.stdout).toContain(`[FAIL] WebSocket handshake\n       • ws://127.0.0.1:${port}/app/relay-key-0123456789 is unreachable from here: connection refused (nothing listens there)\n`);
+    expect(result.stdout.endsWith('\nDoctor found 2 problems (0 warnings).\n')).toBe(true);
   });
 
-  it('(e) a host that accepts connections but never answers: warnings after --timeout, no hang', async () => {
+  it('(e) a host that accepts connections but never answers: failures after --timeout, no hang', async () => {
     const sockets: Socket[] = [];
     const silent: Server = createServer((socket) => sockets.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
@@ -258,11 +258,11 @@ describe('chatctl doctor: BROADCAST_DRIVER=pusher through another chatctl', () =
       const elapsed = Date.now() - started;
       expect(elapsed).toBeGreaterThanOrEqual(1000);
       expect(elapsed).toBeLessThan(1000 + 3000);
-      expect(result.code).toBe(0);
+      expect(result.code).toBe(1);
       const { checks } = parse(result);
       expect(checks.map((c) => [c.status, c.detail])).toEqual([
-        ['warn', `http://127.0.0.1:${port} is unreachable from here: no answer within 1 s`],
-        ['warn', `ws://127.0.0.1:${port}/app/relay-key-0123456789 is unreachable from here: no answer within 1 s`],
+        ['fail', `http://127.0.0.1:${port} is unreachable from here: no answer within 1 s`],
+        ['fail', `ws://127.0.0.1:${port}/app/relay-key-0123456789 is unreachable from here: no answer within 1 s`],
       ]);
     } finally {
       for (const socket of sockets) socket.destroy();
@@ -332,11 +332,11 @@ describe('chatctl doctor: the seed’s placeholder .env and the options', () => 
     const report = parse(result);
     expect(Object.keys(report)).toEqual(['ok', 'checks']);
     expect(report.ok).toBe(false);
-    expect(report.checks).toHaveLength(24);
+    expect(report.checks).toHaveLength(33);
     for (const check of report.checks) {
       expect(Object.keys(check)).toEqual(check.fix === undefined ? ['id', 'category', 'status', 'title', 'detail'] : ['id', 'category', 'status', 'title', 'detail', 'fix']);
     }
-    expect([...new Set(report.checks.map((c) => c.category))]).toEqual(['config', 'database', 'credentials', 'connectivity', 'embedded', 'server']);
+    expect([...new Set(report.checks.map((c) => c.category))]).toEqual(['config', 'database', 'credentials', 'connectivity', 'clients', 'laravel', 'embedded', 'server']);
     expect(byId(report.checks, 'credentials.present')).toMatchObject({ status: 'fail', fix: 'copy them from the Pusher dashboard → Channels → App Keys' });
   });
 
@@ -366,13 +366,13 @@ describe('chatctl doctor: the seed’s placeholder .env and the options', () => 
 
   it('bad options are one sentence on stderr', async () => {
     expect(await runCli(['doctor', '--only', 'config,bogus'], { cwd: dir })).toEqual({
-      code: 1,
+      code: 2,
       stdout: '',
       stderr:
-        'chatctl: --only "bogus" is not a check category; use one or more of: config, database, credentials, connectivity, embedded, server (pusher means credentials,connectivity).\n',
+        'chatctl: --only "bogus" is not a check category; use one or more of: config, database, credentials, connectivity, clients, laravel, embedded, server (pusher means credentials,connectivity; frontend means clients).\n',
     });
     expect(await runCli(['doctor', '--timeout', 'soon'], { cwd: dir })).toEqual({
-      code: 1,
+      code: 2,
       stdout: '',
       stderr: 'chatctl: --timeout "soon" is not a number of seconds between 0 and 600.\n',
     });
@@ -390,6 +390,7 @@ describe('chatctl doctor: the seed’s placeholder .env and the options', () => 
       ['server.realtime', 'skip'],
       ['server.websocket', 'skip'],
       ['server.auth-endpoint', 'skip'],
+      ['server.laravel-auth', 'skip'],
     ]);
     expect(checks[0]!.detail).toBe(`http://127.0.0.1:${port} is unreachable: connection refused (nothing listens there)`);
   });

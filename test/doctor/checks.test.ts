@@ -230,15 +230,15 @@ describe('configuration values, database connection, Laravel leftovers', () => {
     expect((await run(valuesCheck, {})).status).toBe('ok');
   });
 
-  it('DB_CONNECTION=mysql fails in its own check; the other values stay valid', async () => {
+  it('DB_CONNECTION=mysql (the Laravel app\'s database) is a warning in its own check; the other values stay valid', async () => {
     const env = { DB_CONNECTION: 'mysql', DB_DATABASE: 'laravel' };
     const db = await run(dbConnectionCheck, env);
-    expect(db.status).toBe('fail');
+    expect(db.status).toBe('warn');
     expect(db.detail).toBe(
-      'DB_CONNECTION=mysql is not supported: chatctl stores data in SQLite, so set DB_CONNECTION=sqlite (and DB_DATABASE to a file path) or remove both.',
+      "DB_CONNECTION=mysql is the Laravel app's database, which chatctl does not use; chatctl serve would refuse this .env as it stands (the Pusher checks below still apply)",
     );
     expect((await run(valuesCheck, env)).status).toBe('ok');
-    expect(await run(databaseFileCheck, env)).toEqual({ status: 'skip', detail: 'DB_CONNECTION is not sqlite (see Configuration)' });
+    expect(await run(databaseFileCheck, env)).toEqual({ status: 'skip', detail: "DB_CONNECTION=mysql is not chatctl's database (see Configuration)" });
   });
 
   it('a missing default .env is fine; a missing --env-file fails with the ConfigError sentence', async () => {
@@ -368,7 +368,7 @@ describe('masking, clock skew, categories, rendering', () => {
     expect(parseCategories('server,config')).toEqual(['config', 'server']);
     expect(parseCategories('pusher')).toEqual(['credentials', 'connectivity']);
     expect(() => parseCategories('config,nope')).toThrow(
-      '--only "nope" is not a check category; use one or more of: config, database, credentials, connectivity, embedded, server (pusher means credentials,connectivity).',
+      '--only "nope" is not a check category; use one or more of: config, database, credentials, connectivity, clients, laravel, embedded, server (pusher means credentials,connectivity; frontend means clients).',
     );
     expect(selectChecks(['config']).map((c) => c.id)).toEqual([
       'config.env-file',

@@ -117,7 +117,7 @@ describe('WebSocket check against misbehaving hosts', () => {
     }
   });
 
-  it('a host that accepts but never answers is a warning within the timeout, not a hang', async () => {
+  it('a configured host that accepts but never answers fails within the timeout, not a hang', async () => {
     const sockets: Socket[] = [];
     const server = createTcpServer((socket) => sockets.push(socket));
     const port = await listen(server);
@@ -126,11 +126,11 @@ describe('WebSocket check against misbehaving hosts', () => {
       const [http, ws] = await Promise.all([httpApiCheck.run(contextFor(port, 400)), websocketCheck.run(contextFor(port, 400))]);
       expect(Date.now() - started).toBeLessThan(1500);
       expect(http).toEqual({
-        status: 'warn',
+        status: 'fail',
         detail: `http://127.0.0.1:${port} is unreachable from here: no answer within 0.4 s`,
         fix: 'check PUSHER_HOST, PUSHER_PORT and PUSHER_SCHEME, and that the server runs and is reachable from here',
       });
-      expect(ws.status).toBe('warn');
+      expect(ws.status).toBe('fail');
       expect(ws.detail).toBe(`ws://127.0.0.1:${port}/app/fake-host-key is unreachable from here: no answer within 0.4 s`);
     } finally {
       for (const socket of sockets) socket.destroy();

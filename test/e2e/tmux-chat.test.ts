@@ -2,7 +2,7 @@
 // server; keys go in with `tmux send-keys`, the screen comes back with `tmux capture-pane`.
 // Needs tmux (CI installs it) and a build (npm test builds first).
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,10 +109,10 @@ describe('chatctl chat in tmux (end to end)', { timeout: 60_000 }, () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('without a token: one sentence on stderr, exit 1, no screen', async () => {
+  it('without a token and without a terminal: one sentence on stderr, exit 1, no screen', async () => {
     const { code, stdout, stderr } = await chatctl(['chat', '--server', server.url], { CHATCTL_CONFIG_DIR: join(dir, 'empty-config') });
     expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
-    expect(stderr).toBe('chatctl: no token: run chatctl login or pass --token.\n');
+    expect(stderr).toBe('chatctl: chatctl chat needs an interactive terminal; from scripts use chatctl messages, send and listen.\n');
   });
 
   it('a refused token or an unreachable server is one sentence too (before any screen)', async () => {
@@ -199,6 +199,61 @@ describe('chatctl chat in tmux (end to end)', { timeout: 60_000 }, () => {
     // eslint-disable-next-line no-control-regex
     expect(readFileSync(join(dir, 'stderr'), 'utf8').replace(/\u001b\[[\d;?]*[A-Za-z]/g, '')).toBe('');
     // the shell ended with it, and so did the session
+    await expect(tmux('has-session', '-t', SESSION)).rejects.toThrow();
+  });
+
+  it('with no profile at all: logs in through the form, sends a message, and the login is saved', async () => {
+    const home = join(dir, 'fresh-home');
+    const config = join(home, 'config');
+    const exitFile = join(dir, 'fresh-exit');
+    files = { exit: exitFile, stderr: join(dir, 'fresh-stderr') };
+    // Nothing but a server address: an empty HOME and config folder, the server from CHATCTL_SERVER.
+    const command = [
+      `HOME=${quote(home)}`,
+      `CHATCTL_CONFIG_DIR=${quote(config)}`,
+      `CHATCTL_SERVER=${quote(server.url)}`,
+      quote(CHATCTL),
+      'chat',
+      `2>${quote(files.stderr)};`,
+      `echo $? > ${quote(exitFile)}`,
+    ].join(' ');
+    await tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '35', command);
+    const form = await waitForScreen(/Log in to chat/);
+    expect(form).toMatch(new RegExp(`Server +${server.url.replace(/[.]/g, '\\.')}`));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the form's keys are live once drawn
+
+    await tmux('send-keys', '-t', SESSION, '-l', ann.email);
+    await tmux('send-keys', '-t', SESSION, 'Tab');
+    await tmux('send-keys', '-t', SESSION, '-l', 'secret-password');
+    await waitForScreen(/Password +•{15}/);
+    await tmux('send-keys', '-t', SESSION, 'Enter');
+    const listed = await waitForScreen(/● connected/);
+    expect(listed).toContain('Conversations (2)');
+    expect(listed).toMatch(/› ○ Carol .*\n.*\n.* ○ Bob /); // Carol's message of the test before is the newest
+
+    await tmux('send-keys', '-t', SESSION, 'Down');
+    await waitForScreen(/› ○ Bob /);
+    await tmux('send-keys', '-t', SESSION, 'Enter');
+    await waitForScreen(/Bob +a reply from Bob, live/);
+    await tmux('send-keys', '-t', SESSION, '-l', 'sent after logging in');
+    await waitForScreen(/› sent after logging in/);
+    await tmux('send-keys', '-t', SESSION, 'Enter');
+    await waitForScreen(/You +sent after logging in +✓/);
+    const stored = (await historyOf(server, bob, conversation)).filter((m) => m.message === 'sent after logging in');
+    expect(stored).toHaveLength(1);
+    expect(stored[0].sender_id).toBe(ann.id);
+
+    const profile = join(config, 'chatctl.json');
+    expect(statSync(profile).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(profile, 'utf8'))).toMatchObject({ server: server.url, user: { id: ann.id, email: ann.email } });
+
+    await tmux('send-keys', '-t', SESSION, 'C-c');
+    const start = Date.now();
+    while (!ended()) {
+      if (Date.now() - start > 15_000) throw new Error(`chatctl chat did not exit after Ctrl-C; the screen shows:\n${await screen().catch(() => '(gone)')}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(readFileSync(exitFile, 'utf8').trim()).toBe('0');
     await expect(tmux('has-session', '-t', SESSION)).rejects.toThrow();
   });
 });

@@ -33,7 +33,8 @@ export async function startHarness(options: Partial<EmbeddedPusherOptions> = {})
       return server;
     },
   });
-  const embedded = new EmbeddedPusherServer({ app: APP, log: (level, message) => logs.push(`${level}: ${message}`), ...options });
+  // Protocol conformance uses public channels, which chatctl only serves when enabled.
+  const embedded = new EmbeddedPusherServer({ app: APP, log: (level, message) => logs.push(`${level}: ${message}`), publicChannels: true, ...options });
   embedded.attach(server);
   await fastify.register(embedded.httpApiPlugin);
   await fastify.listen({ port: 0, host: '127.0.0.1' });

@@ -47,7 +47,7 @@ const succeeded = (channel: string, data = '{}') => ({ event: 'pusher_internal:s
 
 beforeEach(() => {
   clock = 1_000_000;
-  hub = new Hub({ app, now: () => clock });
+  hub = new Hub({ app, now: () => clock, publicChannels: true });
   conns.length = 0;
 });
 
@@ -110,7 +110,7 @@ describe('subscriptions', () => {
   });
 
   it('caps channels per connection', () => {
-    hub = new Hub({ app, maxChannelsPerConnection: 2 });
+    hub = new Hub({ app, maxChannelsPerConnection: 2, publicChannels: true });
     const a = connect('1.1');
     subscribe(a, 'a');
     subscribe(a, 'b');
@@ -194,7 +194,7 @@ describe('presence', () => {
   });
 
   it('limits members and user_info size', () => {
-    hub = new Hub({ app, maxPresenceMembers: 1, maxUserInfoBytes: 10 });
+    hub = new Hub({ app, maxPresenceMembers: 1, maxUserInfoBytes: 10, publicChannels: true });
     const a = connect('1.1');
     subscribe(a, 'presence-room', '{"user_id":1}');
     const b = connect('2.2');

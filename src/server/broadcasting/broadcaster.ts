@@ -23,6 +23,13 @@ export interface Broadcaster {
   publish(event: BroadcastEvent): void;
   health(): BroadcastHealth;
   close(): Promise<void>;
+  /**
+   * Drivers that own the sockets (embedded) remember which API token authorised a socket
+   * (/broadcasting/auth), so that revoking the token can end its real-time connections.
+   */
+  bindSocketToToken?(socketId: string, tokenId: number): void;
+  /** Ends every socket `tokenId` authorised (logout, revocation); returns how many. */
+  terminateToken?(tokenId: number): number;
 }
 
 /** Shared bookkeeping for drivers: counts and the last (already masked) error. */

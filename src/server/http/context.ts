@@ -4,6 +4,7 @@ import type { AppConfig } from '../../config/env.js';
 import type { AppCredentials } from '../pusher/signatures.js';
 import type { ChatEvents } from '../broadcasting/chat-events.js';
 import type { Broadcaster } from '../broadcasting/broadcaster.js';
+import type { DebugSink } from '../observability/bus.js';
 import type { ChatStore } from '../store/index.js';
 import type { Locale } from './i18n/index.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
@@ -39,6 +40,10 @@ export interface RouteContext {
   realtimeStats?: () => { connections: number; channels: number };
   startedAt: Date;
   version: string;
+  /** The debug console's event bus (channel authorizations granted and refused). */
+  debug?: DebugSink;
+  /** The database holds the demo accounts with their public passwords. */
+  demo: boolean;
 }
 
 export function ok<T>(data: T, message?: string) {

@@ -8,6 +8,7 @@ import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyRequest 
 import type { Hub, LogFn } from './hub.js';
 import { SOCKET_ID_RE, MAX_EVENT_NAME_LENGTH, channelType, isValidChannelName } from './protocol.js';
 import { parseQueryString, verifyRequest, type AppCredentials } from './signatures.js';
+import type { PusherTap } from './tap.js';
 
 export interface HttpApiOptions {
   app: AppCredentials & { id: string };
@@ -22,6 +23,8 @@ export interface HttpApiOptions {
   /** Unix seconds; injectable for tests. */
   nowSeconds?: () => number;
   log: LogFn;
+  /** Observer for the debug console: triggers published and requests refused. */
+  tap?: PusherTap;
 }
 
 /** A client mistake with the status to answer. */
@@ -50,7 +53,7 @@ function isObject(value: unknown): value is JsonObject {
 }
 
 export function createHttpApiPlugin(options: HttpApiOptions): FastifyPluginAsync {
-  const { app, hub, log } = options;
+  const { app, hub, log, tap } = options;
   const maxDataBytes = options.maxDataBytes ?? 10 * 1024;
   const maxChannels = options.maxChannelsPerEvent ?? 100;
   const maxBatch = options.maxBatchSize ?? 10;
@@ -73,6 +76,7 @@ export function createHttpApiPlugin(options: HttpApiOptions): FastifyPluginAsync
           const status = error.statusCode ?? 500;
           if (error instanceof ApiError || (status >= 400 && status < 500)) {
             const message = status === 413 && !(error instanceof ApiError) ? 'Request body is too large' : error.message;
+            tap?.({ kind: 'http-api.refused', method: request.method, path: splitUrl(request.url)[0].slice(0, 200), status, detail: message });
             return reply.code(status).send({ error: message, code: status });
           }
           log('error', `pusher http api: ${request.method} ${request.routeOptions.url ?? ''} failed: ${error.message}`);
@@ -119,6 +123,18 @@ export function createHttpApiPlugin(options: HttpApiOptions): FastifyPluginAsync
           return { name, data, channels, socketId, info: info === undefined ? undefined : parseInfo(info) };
         };
 
+        const publish = (event: ValidEvent): void => {
+          const recipients = hub.publish(event.channels, event.name, event.data, event.socketId);
+          tap?.({
+            kind: 'publish',
+            channels: event.channels,
+            event: event.name,
+            data: event.data,
+            recipients,
+            ...(event.socketId ? { excluded_socket_id: event.socketId } : {}),
+          });
+        };
+
         /** Attributes for `info`; `user_count` only exists on presence channels. */
         const attributes = (name: string, info: Set<string>): Record<string, number> => {
           const current = hub.channelInfo(name);
@@ -131,7 +147,7 @@ export function createHttpApiPlugin(options: HttpApiOptions): FastifyPluginAsync
         api.post<{ Params: AppParams }>('/:appId/events', async (request) => {
           authenticate(request);
           const event = parseEvent(parseJsonObject(request.body), 'Event');
-          hub.publish(event.channels, event.name, event.data, event.socketId);
+          publish(event);
           if (!event.info) return {};
           const info = event.info;
           return { channels: Object.fromEntries(event.channels.map((name) => [name, attributes(name, info)])) };
@@ -145,7 +161,7 @@ export function createHttpApiPlugin(options: HttpApiOptions): FastifyPluginAsync
           if (batch.length > maxBatch) throw new ApiError(400, `Batch too large: at most ${maxBatch} events`);
           // Validate everything first: a bad item publishes nothing.
           const events = batch.map((item: unknown, index) => parseEvent(item, `Batch event ${index}`));
-          for (const event of events) hub.publish(event.channels, event.name, event.data, event.socketId);
+          for (const event of events) publish(event);
           if (!events.some((event) => event.info)) return {};
           // With info, one entry per event describing its (first) channel.
           return { batch: events.map((event) => (event.info ? attributes(event.channels[0] ?? '', event.info) : {})) };

@@ -26,6 +26,7 @@ import {
 } from './protocol.js';
 import { verifyChannelAuth, verifyUserAuth, type AppCredentials } from './signatures.js';
 import { parseWatchlist, Watchlists } from './watchlist.js';
+import type { PusherTap } from './tap.js';
 
 export interface HubConnection {
   readonly id: string;
@@ -43,11 +44,15 @@ export interface HubOptions {
   maxUserInfoBytes?: number;
   maxClientEventBytes?: number;
   maxChannelsPerConnection?: number;
+  /** Accept subscriptions to public (unauthenticated) channels. Default false: anyone could fill memory with them. */
+  publicChannels?: boolean;
   /** Milliseconds clock; injectable for rate-limit tests. */
   now?: () => number;
   /** A signed-in user came online (first connection) or went offline (last one closed). */
   onUserPresence?: (userId: string, online: boolean) => void;
   log?: LogFn;
+  /** Observer for the debug console; called synchronously, must not throw. */
+  tap?: PusherTap;
 }
 
 export interface ChannelInfo {
@@ -91,9 +96,11 @@ export class Hub {
   private readonly maxUserInfoBytes: number;
   private readonly maxClientEventBytes: number;
   private readonly maxChannelsPerConnection: number;
+  private readonly publicChannels: boolean;
   private readonly now: () => number;
   private readonly log: LogFn;
   private readonly watchlists: Watchlists;
+  private readonly tap: PusherTap | undefined;
 
   constructor(options: HubOptions) {
     this.app = options.app;
@@ -102,9 +109,11 @@ export class Hub {
     this.maxUserInfoBytes = options.maxUserInfoBytes ?? 2048;
     this.maxClientEventBytes = options.maxClientEventBytes ?? 10 * 1024;
     this.maxChannelsPerConnection = options.maxChannelsPerConnection ?? 1000;
+    this.publicChannels = options.publicChannels ?? false;
     this.now = options.now ?? Date.now;
     this.log = options.log ?? (() => {});
     this.watchlists = new Watchlists((userId) => this.users.has(userId), options.onUserPresence);
+    this.tap = options.tap;
   }
 
   // -- connections -----------------------------------------------------------
@@ -156,6 +165,7 @@ export class Hub {
         this.subscribe(state, frame.channel, frame.auth, frame.channelData);
         return;
       case 'unsubscribe':
+        if (state.subscriptions.has(frame.channel)) this.tap?.({ kind: 'unsubscribed', socket_id: state.conn.id, channel: frame.channel });
         this.leave(state, frame.channel);
         return;
       case 'signin':
@@ -173,6 +183,7 @@ export class Hub {
     const { conn } = state;
     const reject = (type: 'AuthError' | 'LimitReached' | 'InvalidChannel', error: string, status: number): void => {
       conn.send(subscriptionErrorFrame(name, type, error, status));
+      this.tap?.({ kind: 'subscription.refused', socket_id: conn.id, channel: name, error_type: type, detail: error, status });
     };
 
     if (name.length > MAX_CHANNEL_NAME_LENGTH) {
@@ -194,6 +205,10 @@ export class Hub {
     }
 
     const type = channelType(name);
+    if (type === 'public' && !this.publicChannels && !name.startsWith('#')) {
+      reject('AuthError', 'Public channels are disabled on this server; use a private- or presence- channel', 403);
+      return;
+    }
     if (type === 'private' || type === 'private-encrypted') {
       if (!verifyChannelAuth(this.app, conn.id, name, auth)) {
         // 401 like soketi (its tests assert it); see the reference, Appendix B.
@@ -206,6 +221,7 @@ export class Hub {
       this.channelFor(name, type).subscribers.set(conn.id, state);
       state.subscriptions.set(name, undefined);
       conn.send(subscriptionSucceededFrame(name));
+      this.tap?.({ kind: 'subscription.succeeded', socket_id: conn.id, channel: name });
       return;
     }
 
@@ -242,9 +258,9 @@ export class Hub {
     const existing = members.get(member.key);
     if (!existing && members.size >= this.maxPresenceMembers) {
       if (channel.subscribers.size === 0) this.channels.delete(name);
-      conn.send(
-        subscriptionErrorFrame(name, 'LimitReached', `Presence channel is full (max ${this.maxPresenceMembers} members)`, ErrorCode.OVER_CAPACITY),
-      );
+      const detail = `Presence channel is full (max ${this.maxPresenceMembers} members)`;
+      conn.send(subscriptionErrorFrame(name, 'LimitReached', detail, ErrorCode.OVER_CAPACITY));
+      this.tap?.({ kind: 'subscription.refused', socket_id: conn.id, channel: name, error_type: 'LimitReached', detail, status: ErrorCode.OVER_CAPACITY });
       return;
     }
 
@@ -256,8 +272,10 @@ export class Hub {
       members.set(member.key, { ...member, sockets: new Set([conn.id]) });
       // Only a new user id is announced, and never to the joining socket.
       this.broadcast(channel, memberAddedFrame(name, member), conn.id);
+      this.tap?.({ kind: 'member.added', socket_id: conn.id, channel: name, user_id: member.key });
     }
     conn.send(subscriptionSucceededFrame(name, presencePayload(members.values())));
+    this.tap?.({ kind: 'subscription.succeeded', socket_id: conn.id, channel: name, user_id: member.key });
   }
 
   private leave(state: ConnectionState, name: string): void {
@@ -275,6 +293,7 @@ export class Hub {
           // The user's last socket left the channel.
           channel.members.delete(memberKey);
           this.broadcast(channel, memberRemovedFrame(name, member));
+          this.tap?.({ kind: 'member.removed', channel: name, user_id: memberKey });
         }
       }
     }
@@ -296,6 +315,7 @@ export class Hub {
     const { conn } = state;
     const reject = (message: string): void => {
       conn.send(errorFrame(ErrorCode.CLIENT_EVENT_REJECTED, message));
+      this.tap?.({ kind: 'client-event.refused', socket_id: conn.id, channel: name, event, detail: message });
     };
     if (!this.takeClientEventToken(state)) {
       reject(`Client event rejected due to rate limit (max ${this.clientEventsPerSecond} per second)`);
@@ -317,7 +337,8 @@ export class Hub {
     const channel = this.channels.get(name);
     if (!channel) return;
     const userId = type === 'presence' ? state.subscriptions.get(name) : undefined;
-    this.broadcast(channel, clientEventFrame(name, event, data, hasData, userId), conn.id);
+    const recipients = this.broadcast(channel, clientEventFrame(name, event, data, hasData, userId), conn.id);
+    this.tap?.({ kind: 'client-event', socket_id: conn.id, channel: name, event, data, recipients, ...(userId !== undefined ? { user_id: userId } : {}) });
   }
 
   /** Fixed one-second window per connection. */
@@ -338,6 +359,7 @@ export class Hub {
     const refuse = (message: string): void => {
       conn.send(errorFrame(ErrorCode.UNAUTHORIZED, message));
       conn.close(ErrorCode.UNAUTHORIZED, 'Connection is unauthorized');
+      this.tap?.({ kind: 'signin.refused', socket_id: conn.id, detail: message });
     };
     if (!verifyUserAuth(this.app, conn.id, userData, auth)) {
       refuse('Invalid signin signature');
@@ -360,6 +382,7 @@ export class Hub {
     // A bad watchlist is reported (4302) without failing the signin, as Pusher Channels does.
     if (!watchlist.ok) conn.send(errorFrame(ErrorCode.WATCHLIST_LIMIT, watchlist.message));
     this.setSignedInUser(state, id, watchlist.ok ? watchlist.ids : []);
+    this.tap?.({ kind: 'signin', socket_id: conn.id, user_id: id });
   }
 
   private setSignedInUser(state: ConnectionState, userId: string | undefined, watchlist: readonly string[] = []): void {
@@ -378,6 +401,15 @@ export class Hub {
       this.users.set(userId, sockets);
       this.watchlists.signedIn(state.conn, userId, watchlist, first);
     }
+  }
+
+  /** Close one connection with a `pusher:error` first; false when it is not (or no longer) here. */
+  closeConnection(socketId: string, code: number, message: string): boolean {
+    const state = this.connections.get(socketId);
+    if (!state) return false;
+    state.conn.send(errorFrame(code, message));
+    state.conn.close(code, message);
+    return true;
   }
 
   /** Close every connection signed in as `userId` (HTTP terminate_connections). */

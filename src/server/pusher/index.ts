@@ -3,11 +3,15 @@
  * `serve` attaches to its http.Server (WebSocket side) and registers on fastify (HTTP API side),
  * and that the embedded broadcaster calls in-process via `publish`.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
 import { createHttpApiPlugin } from './http-api.js';
 import { Hub, type LogFn } from './hub.js';
+import { limitLog, type LimitedLog } from './log-limiter.js';
+import { ErrorCode } from './protocol.js';
 import { PusherSocketServer } from './socket.js';
+import type { PusherTap } from './tap.js';
+import { TokenSockets } from './token-sockets.js';
 
 export interface PusherApp {
   id: string;
@@ -23,6 +27,16 @@ export interface EmbeddedPusherOptions {
   pongGraceSeconds?: number;
   /** Live connections allowed; beyond it new ones get 4004. Default 10 000. */
   maxConnections?: number;
+  /** Live connections one client address may hold (IPv6: one /64). Default 100. */
+  maxConnectionsPerAddress?: number;
+  /** The client's address for that limit; default the TCP peer (set it when behind a trusted proxy). */
+  clientAddress?: (req: IncomingMessage) => string | undefined;
+  /** Accept public (unauthenticated) channels. Default false: the chat uses only private ones. */
+  publicChannels?: boolean;
+  /** Channels one connection may join. Default 100. */
+  maxChannelsPerConnection?: number;
+  /** Connection warnings (bad frames, slow or idle sockets) written per 10 s before the rest are summed up. Default 20. */
+  maxConnectionWarnings?: number;
   /** ws frame limit; bigger frames are closed with 1009. Default 64 KiB. */
   maxPayloadBytes?: number;
   /** Slow-consumer cutoff: a socket with more than this queued is dropped. Default 1 MiB. */
@@ -35,9 +49,12 @@ export interface EmbeddedPusherOptions {
   log?: LogFn;
   /** A signed-in user came online or went offline (watchlists; chatctl records last_seen_at). */
   onUserPresence?: (userId: string, online: boolean) => void;
+  /** Observer for the debug console: every connection, subscription, client event and API trigger. */
+  tap?: PusherTap;
 }
 
 export type { LogFn };
+export type { PusherTap, PusherTapEvent } from './tap.js';
 
 export class EmbeddedPusherServer {
   readonly app: PusherApp;
@@ -45,6 +62,8 @@ export class EmbeddedPusherServer {
   readonly httpApiPlugin: FastifyPluginAsync;
   private readonly hub: Hub;
   private readonly sockets: PusherSocketServer;
+  private readonly tokenSockets = new TokenSockets();
+  private readonly connectionLog: LimitedLog;
 
   constructor(options: EmbeddedPusherOptions) {
     const log: LogFn = options.log ?? (() => {});
@@ -53,24 +72,34 @@ export class EmbeddedPusherServer {
     this.hub = new Hub({
       app: this.app,
       clientEventsPerSecond: positive(options.clientEventsPerSecond, 10, 'clientEventsPerSecond'),
+      publicChannels: options.publicChannels ?? false,
+      maxChannelsPerConnection: positive(options.maxChannelsPerConnection, 100, 'maxChannelsPerConnection'),
       log,
       onUserPresence: options.onUserPresence,
+      tap: options.tap,
     });
+    // Anyone can open a socket: what sockets make us write is rate-limited.
+    this.connectionLog = limitLog(log, { maxLines: positive(options.maxConnectionWarnings, 20, 'maxConnectionWarnings'), intervalMs: 10_000 });
     this.sockets = new PusherSocketServer({
       appKey: this.app.key,
       hub: this.hub,
       activityTimeoutSeconds,
       pongGraceSeconds: nonNegative(options.pongGraceSeconds, 30, 'pongGraceSeconds'),
       maxConnections: nonNegative(options.maxConnections, 10_000, 'maxConnections'),
+      maxConnectionsPerAddress: positive(options.maxConnectionsPerAddress, 100, 'maxConnectionsPerAddress'),
+      ...(options.clientAddress ? { clientAddress: options.clientAddress } : {}),
+      onConnectionClosed: (socketId) => this.tokenSockets.forgetSocket(socketId),
       maxPayloadBytes: positive(options.maxPayloadBytes, 64 * 1024, 'maxPayloadBytes'),
       maxBufferedBytes: positive(options.maxBufferedBytes, 1024 * 1024, 'maxBufferedBytes'),
-      log,
+      log: this.connectionLog.log,
+      tap: options.tap,
     });
     this.httpApiPlugin = createHttpApiPlugin({
       app: this.app,
       hub: this.hub,
       timestampWindowSeconds: nonNegative(options.timestampWindowSeconds, 600, 'timestampWindowSeconds'),
       log,
+      tap: options.tap,
     });
   }
 
@@ -79,9 +108,33 @@ export class EmbeddedPusherServer {
     this.sockets.attach(server);
   }
 
-  /** In-process trigger: `data` is sent verbatim (already JSON-encoded by the caller). */
-  publish(channels: string[], event: string, data: string, exceptSocketId?: string): void {
-    this.hub.publish(channels, event, data, exceptSocketId);
+  /** In-process trigger: `data` is sent verbatim (already JSON-encoded by the caller). Returns the sockets reached. */
+  publish(channels: string[], event: string, data: string, exceptSocketId?: string): number {
+    return this.hub.publish(channels, event, data, exceptSocketId);
+  }
+
+  /**
+   * Remember that the API token `tokenId` authorised `socketId` (called by /broadcasting/auth),
+   * so `terminateToken` can end it. False when the socket is not connected here.
+   */
+  bindSocketToToken(socketId: string, tokenId: string): boolean {
+    if (!this.hub.hasConnection(socketId)) return false;
+    this.tokenSockets.bind(socketId, tokenId);
+    return true;
+  }
+
+  /** Close (4009) every socket the token authorised, e.g. after logout or revocation; returns how many. */
+  terminateToken(tokenId: string): number {
+    let closed = 0;
+    for (const socketId of this.tokenSockets.socketsOf(tokenId)) {
+      if (this.hub.closeConnection(socketId, ErrorCode.UNAUTHORIZED, 'The access token of this connection was revoked')) closed += 1;
+    }
+    return closed;
+  }
+
+  /** Tokens that have at least one live socket (what a revocation check needs to look at). */
+  boundTokenIds(): string[] {
+    return this.tokenSockets.tokenIds();
   }
 
   stats(): { connections: number; channels: number } {
@@ -90,7 +143,7 @@ export class EmbeddedPusherServer {
 
   /** Send 4200 to every client and resolve once all sockets are closed. Idempotent. */
   close(): Promise<void> {
-    return this.sockets.close();
+    return this.sockets.close().finally(() => this.connectionLog.flush());
   }
 }
 

@@ -1,5 +1,15 @@
 // The store boundary: routes and admin commands reach data only through ChatStore.
 // Methods are async so that a networked store (PostgreSQL) can implement the same interface.
+//
+// Interface changes for issue 8 (perf), all backward compatible for implementers:
+// - SendResult 'created' may carry `summaries` (each participant's list row right after the
+//   message); routes publish those instead of reading getConversationSummary back. A store that
+//   leaves it out still works (the route falls back to getConversationSummary).
+// - unread counts are stored state (SQLite migration 3: participants.unread_count), changed in the
+//   same transaction as the message insert and the read watermark; getConversationSummary,
+//   listConversations and unreadCount must not count history.
+// - sendMessage may batch concurrent calls into one transaction (group commit); it must still
+//   resolve only after the message's commit, and reject only the calls whose write failed.
 
 export interface User {
   id: number;
@@ -73,7 +83,12 @@ export interface NewMessage {
 }
 
 export type SendResult =
-  | { kind: 'created'; message: StoredMessage }
+  | {
+      kind: 'created';
+      message: StoredMessage;
+      /** Each participant's list row right after this message, when the store has it at hand. */
+      summaries?: { userId: number; summary: ConversationSummary }[];
+    }
   | { kind: 'replayed'; message: StoredMessage }
   | { kind: 'key-reused-with-different-request' };
 
@@ -97,6 +112,14 @@ export class EmailTakenError extends Error {
   }
 }
 
+/** The database is locked by another writer for longer than its busy timeout: retry later (503). */
+export class StoreBusyError extends Error {
+  override readonly name = 'StoreBusyError';
+  constructor() {
+    super('The database is busy; try again in a moment.');
+  }
+}
+
 export interface ChatStore {
   // users
   createUser(input: { name: string; email: string; passwordHash: string; avatar?: string | null }): Promise<User>;
@@ -112,6 +135,8 @@ export interface ChatStore {
   /** Records that the user was connected (signed in to the real-time server) at `at` (ISO 8601). */
   markSeen(userId: number, at: string): Promise<void>;
   revokeToken(tokenId: number): Promise<boolean>;
+  /** Of these token ids, the ones revoked or deleted (e.g. by `chatctl token revoke` in another process). */
+  revokedTokenIds(tokenIds: readonly number[]): Promise<number[]>;
 
   // conversations
   findOrCreateConversation(userId: number, otherUserId: number): Promise<{ conversationId: number; created: boolean }>;

@@ -24,6 +24,8 @@ export { describeError };
 
 export interface ChatActions extends SendQueue, Attachments {
   store: Store<ChatState, ChatAction>;
+  /** The server's URL (for the invitation line of the new-chat picker). */
+  server: string;
   dispatch(action: ChatAction): void;
   select(delta: number): void;
   open(id: number): void;
@@ -177,6 +179,7 @@ export function useChat(options: ChatOptions): { state: ChatState; actions: Chat
         return sent;
       },
       store,
+      server: api.baseUrl,
       dispatch,
       say,
       select: (delta) => dispatch({ type: 'list', action: { type: 'move', delta } }),

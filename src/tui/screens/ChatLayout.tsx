@@ -21,12 +21,12 @@ import { NewChatScreen } from './NewChatScreen.js';
 export type { Focus };
 
 const HINTS: Record<Focus, string> = {
-  list: '↑↓ select · Enter open · Tab write · u unread · m mute · ^N new chat · ? help · ^C quit',
+  list: '↑↓ select · Enter open · Tab write · u unread · m mute · ^N new chat · ? help · ^L log out · ^C quit',
   compose: 'Enter send · Alt-Enter/^J new line · ^O file · ^E editor · PgUp/PgDn scroll · Tab list · F1 help',
   new: 'type a name · ↑↓ choose · Enter start · Esc cancel',
 };
 
-export function ChatLayout(props: { columns: number; rows: number; onQuit?: () => void }) {
+export function ChatLayout(props: { columns: number; rows: number; onQuit?: () => void; onLogout?: () => void }) {
   const { columns, rows } = props;
   const state = useUIState();
   const actions = useUIActions();
@@ -76,8 +76,9 @@ export function ChatLayout(props: { columns: number; rows: number; onQuit?: () =
           exit();
         },
         editor,
+        logout: props.onLogout,
       }),
-    [actions, exit, editor, props.onQuit], // eslint-disable-line react-hooks/exhaustive-deps
+    [actions, exit, editor, props.onQuit, props.onLogout], // eslint-disable-line react-hooks/exhaustive-deps
   );
   useInput(
     useCallback(
@@ -116,7 +117,7 @@ export function ChatLayout(props: { columns: number; rows: number; onQuit?: () =
             ) : null}
             {showRight ? (
               focus === 'new' ? (
-                <NewChatScreen query={screen.query} search={screen.search} selected={screen.picked} starting={screen.starting} width={rightWidth} height={mainHeight} />
+                <NewChatScreen query={screen.query} search={screen.search} selected={screen.picked} starting={screen.starting} width={rightWidth} height={mainHeight} server={actions.server} />
               ) : (
                 <Box flexDirection="column" width={rightWidth}>
                   <MessagePane conversation={conversation} view={view} typing={typing} presence={presence} width={rightWidth} height={conversation ? paneHeight : mainHeight} focused={focus === 'compose'} />

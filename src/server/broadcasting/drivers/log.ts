@@ -1,3 +1,5 @@
+import type { DebugSink } from '../../observability/bus.js';
+import { publishEvent } from '../../observability/publish-event.js';
 import { BroadcastCounters, type Broadcaster, type BroadcastEvent } from '../broadcaster.js';
 
 export type LineWriter = (line: string) => void;
@@ -7,13 +9,16 @@ export class LogBroadcaster implements Broadcaster {
   readonly driver = 'log' as const;
   private readonly counters = new BroadcastCounters('log');
 
-  constructor(private readonly write: LineWriter) {}
+  constructor(
+    private readonly write: LineWriter,
+    private readonly debug?: DebugSink,
+  ) {}
 
   publish(event: BroadcastEvent): void {
     this.counters.published++;
-    this.write(
-      `Broadcasting [${event.event}] on channels [${event.channels.join(', ')}] with payload: ${JSON.stringify(event.payload)}`,
-    );
+    const data = JSON.stringify(event.payload);
+    this.write(`Broadcasting [${event.event}] on channels [${event.channels.join(', ')}] with payload: ${data}`);
+    if (this.debug?.active) this.debug.emit(publishEvent(this.driver, event, data, null));
   }
 
   health() {

@@ -1,5 +1,7 @@
 import Pusher from 'pusher';
 import type { PusherSettings } from '../../../config/env.js';
+import type { DebugSink } from '../../observability/bus.js';
+import { triggerEvent } from '../../observability/trigger-event.js';
 import { BroadcastCounters, type Broadcaster, type BroadcastEvent } from '../broadcaster.js';
 
 export interface PusherDriverOptions {
@@ -7,6 +9,8 @@ export interface PusherDriverOptions {
   log: (message: string) => void;
   /** Triggers still in flight are abandoned after this long, so a dead host never piles up work. */
   timeoutMs?: number;
+  /** The debug console sees each trigger with the host's answer. */
+  debug?: DebugSink;
 }
 
 /** Masks every occurrence of the secret (and the key's signature material) in an error text. */
@@ -20,6 +24,8 @@ export class PusherBroadcaster implements Broadcaster {
   private readonly counters = new BroadcastCounters('pusher');
   private readonly client: Pusher;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Where triggers go, for the console (`https://api-eu.pusher.com`, `http://127.0.0.1:6001`). */
+  private readonly host: string;
 
   constructor(private readonly options: PusherDriverOptions) {
     const { settings } = options;
@@ -35,6 +41,8 @@ export class PusherBroadcaster implements Broadcaster {
       ...(settings.host ? { host: settings.host } : {}),
       ...(settings.port !== undefined ? { port: String(settings.port) } : {}),
     });
+    const hostname = settings.host ?? `api-${settings.cluster ?? 'mt1'}.pusher.com`;
+    this.host = `${useTLS ? 'https' : 'http'}://${hostname}${settings.port !== undefined ? `:${settings.port}` : ''}`;
   }
 
   publish(event: BroadcastEvent): void {
@@ -42,12 +50,23 @@ export class PusherBroadcaster implements Broadcaster {
     for (let i = 0; i < event.channels.length; i += 100) {
       const channels = event.channels.slice(i, i + 100);
       const params = event.exceptSocketId ? { socket_id: event.exceptSocketId } : undefined;
+      const started = performance.now();
+      const report = (outcome: { status?: number; error?: unknown }): void => {
+        const debug = this.options.debug;
+        if (!debug?.active) return;
+        const trigger = { channels, event: event.event, exceptSocketId: event.exceptSocketId, payload: event.payload };
+        debug.emit(triggerEvent(this.host, trigger, performance.now() - started, outcome, this.options.settings.secret));
+      };
       const pending = this.client
         .trigger(channels, event.event, event.payload, params)
-        .then(() => {
+        .then((response) => {
           this.counters.published++;
+          report({ status: response.status });
         })
-        .catch((error: unknown) => this.recordFailure(event.event, error))
+        .catch((error: unknown) => {
+          this.recordFailure(event.event, error);
+          report({ error });
+        })
         .finally(() => this.inFlight.delete(pending));
       this.inFlight.add(pending);
     }

@@ -75,7 +75,10 @@ export async function authRoutes(app: FastifyInstance, ctx: RouteContext): Promi
 
   app.post('/api/logout', { preHandler: ctx.authenticate }, async (request) => {
     const token = request.auth?.token;
-    if (token) await store.revokeToken(token.id);
+    if (token) {
+      await store.revokeToken(token.id);
+      ctx.broadcaster.terminateToken?.(token.id);
+    }
     return ok(null, translate(locale, 'logged_out'));
   });
 

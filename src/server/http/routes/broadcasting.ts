@@ -1,5 +1,5 @@
 // Pusher channel authorization (Laravel's /broadcasting/auth) and the client connection info.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { currentUser } from '../authenticate.js';
 import { ok, type RouteContext } from '../context.js';
 import { HttpError } from '../errors.js';
@@ -10,6 +10,8 @@ import { userAuthRoutes } from './user-auth.js';
 import { ALL_EVENTS, USER_AUTH_PATH, CHANNEL_TEMPLATES, CONVERSATION_CHANNEL_RE as CONVERSATION_CHANNEL, USER_CHANNEL_RE as USER_CHANNEL } from '../../../shared/wire.js';
 import { publicOrigin } from '../../presenters/index.js';
 
+/** [short reason, detail] for the debug console. */
+type AuthRefusal = [string, string];
 
 function field(body: unknown, name: string): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
@@ -21,16 +23,35 @@ export async function broadcastingRoutes(app: FastifyInstance, ctx: RouteContext
   const { store, locale } = ctx;
   const forbidden = () => new HttpError(403, translate(locale, 'forbidden'));
 
-  /** May this user listen on this channel? Mirrors routes/channels.php of the original app. */
-  async function mayJoin(userId: number, channel: string): Promise<boolean> {
+  /** Why this user may not listen on this channel (undefined: they may). Mirrors routes/channels.php of the original app. */
+  async function refusal(userId: number, channel: string): Promise<AuthRefusal | undefined> {
     const conversation = CONVERSATION_CHANNEL.exec(channel);
     if (conversation) {
       const participants = await store.getParticipants(Number(conversation[2]));
-      return participants?.some((p) => p.userId === userId) ?? false;
+      if (!participants) return ['unknown channel', `conversation ${conversation[2]} does not exist`];
+      return participants.some((p) => p.userId === userId) ? undefined : ['not a participant', `user ${userId} is not in conversation ${conversation[2]}`];
     }
     const user = USER_CHANNEL.exec(channel);
-    if (user) return Number(user[1]) === userId;
-    return false;
+    if (user) return Number(user[1]) === userId ? undefined : ['not a participant', `private-user.${user[1]} belongs to another user`];
+    return ['unknown channel', 'only private-conversation.{id}, presence-conversation.{id} and private-user.{id} exist'];
+  }
+
+  /** Tells the debug console why /broadcasting/auth refused (the client only sees a 403). */
+  function reportRefusal(request: FastifyRequest, status: number, [reason, detail]: AuthRefusal, userId?: number): void {
+    if (!ctx.debug?.active) return;
+    const query = request.query as Record<string, unknown>;
+    const socketId = field(request.body, 'socket_id') ?? field(query, 'socket_id');
+    const channel = field(request.body, 'channel_name') ?? field(query, 'channel_name') ?? '';
+    ctx.debug.emit({
+      kind: 'subscription.refused',
+      via: 'auth-endpoint',
+      ...(socketId && SOCKET_ID_RE.test(socketId) ? { socket_id: socketId } : {}),
+      ...(userId !== undefined ? { user_id: String(userId) } : {}),
+      channel: channel.slice(0, 200),
+      reason,
+      detail,
+      status,
+    });
   }
 
   async function authorize(request: FastifyRequest) {
@@ -38,10 +59,20 @@ export async function broadcastingRoutes(app: FastifyInstance, ctx: RouteContext
     const query = request.query as Record<string, unknown>;
     const socketId = field(request.body, 'socket_id') ?? field(query, 'socket_id');
     const channel = field(request.body, 'channel_name') ?? field(query, 'channel_name');
-    if (!ctx.channelApp) throw forbidden();
-    if (!socketId || !SOCKET_ID_RE.test(socketId) || !channel || channel.length > 200) throw forbidden();
-    if (!(await mayJoin(me.id, channel))) throw forbidden();
+    const refuse = (why: AuthRefusal) => {
+      reportRefusal(request, 403, why, me.id);
+      return forbidden();
+    };
+    if (!ctx.channelApp) throw refuse(['broadcasting off', `BROADCAST_DRIVER=${ctx.config.broadcastDriver} has no Pusher app to sign for`]);
+    if (!socketId || !SOCKET_ID_RE.test(socketId) || !channel || channel.length > 200) {
+      throw refuse(['bad request', 'socket_id must look like "123.456" and channel_name must be a channel name']);
+    }
+    const why = await refusal(me.id, channel);
+    if (why) throw refuse(why);
+    ctx.debug?.emit({ kind: 'auth.granted', socket_id: socketId, channel, user_id: String(me.id) });
 
+    // Revoking this token (logout, `chatctl token revoke`) must end the socket it lets in.
+    if (request.auth) ctx.broadcaster.bindSocketToToken?.(socketId, request.auth.token.id);
     if (channel.startsWith('presence-')) {
       // Signed verbatim: the client sends back exactly this string on subscribe.
       const channelData = JSON.stringify({
@@ -53,8 +84,18 @@ export async function broadcastingRoutes(app: FastifyInstance, ctx: RouteContext
     return { auth: signChannel(ctx.channelApp, socketId, channel) };
   }
 
+  /** The bearer check, with a console line when it fails (the body is not read yet: no channel name). */
+  async function authenticateOrReport(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    try {
+      await ctx.authenticate(request, reply);
+    } catch (error) {
+      reportRefusal(request, 401, ['no valid token', 'the Authorization: Bearer token is missing, unknown or revoked']);
+      throw error;
+    }
+  }
+
   for (const path of ['/broadcasting/auth', '/api/broadcasting/auth']) {
-    app.post(path, { onRequest: ctx.authenticate }, authorize);
+    app.post(path, { onRequest: authenticateOrReport }, authorize);
   }
   await userAuthRoutes(app, ctx);
 

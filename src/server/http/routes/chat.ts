@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { MESSAGE_MAX, MESSAGE_TYPES } from '../../../shared/wire.js';
 import { validSocketId } from '../../broadcasting/broadcaster.js';
-import type { Attachment, MessageType, StoredMessage } from '../../store/index.js';
+import { StoreBusyError, type Attachment, type ConversationSummary, type MessageType, type StoredMessage } from '../../store/index.js';
 import { currentUser } from '../authenticate.js';
 import { ok, type RouteContext } from '../context.js';
 import { HttpError } from '../errors.js';
@@ -130,21 +130,20 @@ export async function chatRoutes(app: FastifyInstance, ctx: RouteContext): Promi
       }
 
       const idempotency = idempotencyFor(request, conversationId, type, body.message ?? '', file);
-      const result = await store.sendMessage({
-        conversationId,
-        senderId: me.id,
-        type,
-        body: body.message ?? '',
-        attachment,
-        idempotency,
-      });
+      const result = await store
+        .sendMessage({ conversationId, senderId: me.id, type, body: body.message ?? '', attachment, idempotency })
+        .catch((error: unknown) => {
+          // Another process holds the write lock (say a long admin command): nothing was stored, retry.
+          if (error instanceof StoreBusyError) throw new HttpError(503, translate(locale, 'server_error'), undefined, { 'retry-after': '1' });
+          throw error;
+        });
       if (result.kind === 'key-reused-with-different-request') {
         throw new HttpError(422, translate(locale, 'idempotency_mismatch'));
       }
       const present = ctx.presentContext();
       if (result.kind === 'created') {
         if (file) claimUpload(request, file);
-        publishSent(result.message, participants.map((p) => p.userId), request);
+        publishSent(result, participants.map((p) => p.userId), request);
       } else {
         reply.header('idempotent-replayed', 'true');
       }
@@ -164,14 +163,25 @@ export async function chatRoutes(app: FastifyInstance, ctx: RouteContext): Promi
     return reply;
   });
 
-  function publishSent(message: StoredMessage, participantIds: number[], request: FastifyRequest) {
+  function publishSent(
+    { message, summaries }: { message: StoredMessage; summaries?: { userId: number; summary: ConversationSummary }[] },
+    participantIds: number[],
+    request: FastifyRequest,
+  ) {
     const socketId = validSocketId(request.headers['x-socket-id']);
     events.messageSent(message, socketId);
     // Each participant's list row: the recipient's unread count grows, the sender's stays 0.
+    // The store returns the rows with the write when it can; otherwise they are read back.
+    const announce = (userId: number, summary: ConversationSummary) =>
+      events.conversationUpdated(userId, summary, userId === message.senderId ? socketId : undefined);
+    if (summaries) {
+      for (const { userId, summary } of summaries) announce(userId, summary);
+      return;
+    }
     void Promise.all(
       participantIds.map(async (userId) => {
         const summary = await store.getConversationSummary(message.conversationId, userId);
-        if (summary) events.conversationUpdated(userId, summary, userId === message.senderId ? socketId : undefined);
+        if (summary) announce(userId, summary);
       }),
     ).catch((error: unknown) => ctx.logError(`list update after message ${message.id} failed: ${(error as Error).message}`));
   }

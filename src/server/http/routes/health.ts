@@ -26,6 +26,7 @@ export async function healthRoutes(app: FastifyInstance, ctx: RouteContext): Pro
         last_error: lastError,
       }))(ctx.broadcaster.health()),
       realtime: ctx.realtimeStats ? ctx.realtimeStats() : null,
+      demo: ctx.demo,
     });
   });
 }

@@ -80,6 +80,21 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 3,
+    name: 'stored unread counters per participant',
+    // Kept in the same transaction as message inserts and read watermarks (see message-writes.ts),
+    // so a list or a list update never counts history. Filled here for existing databases.
+    sql: `
+      ALTER TABLE participants ADD COLUMN unread_count INTEGER NOT NULL DEFAULT 0;
+      UPDATE participants SET unread_count = (
+        SELECT COUNT(*) FROM messages x
+         WHERE x.conversation_id = participants.conversation_id
+           AND x.id > participants.last_read_message_id
+           AND x.sender_id IN (SELECT o.user_id FROM participants o
+                                WHERE o.conversation_id = participants.conversation_id AND o.user_id != participants.user_id));
+    `,
+  },
+  {
     version: 4,
     name: 'users.last_seen_at (watchlist presence)',
     sql: `ALTER TABLE users ADD COLUMN last_seen_at TEXT;`,
@@ -93,9 +108,12 @@ export function migrate(db: Database.Database): number {
     applied_at TEXT NOT NULL
   )`);
   const current = (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
+  // Every migration not recorded yet, not only those above the newest: branches number theirs
+  // independently, so a database may have 3 before 2 exists.
+  const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
   let applied = 0;
   for (const migration of MIGRATIONS) {
-    if (migration.version <= current) continue;
+    if (done.has(migration.version)) continue;
     db.transaction(() => {
       db.exec(migration.sql);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
@@ -106,7 +124,7 @@ export function migrate(db: Database.Database): number {
     })();
     applied++;
   }
-  const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+  const latest = Math.max(0, ...MIGRATIONS.map((m) => m.version));
   if (current > latest) {
     throw new Error(`the database schema is version ${current}, newer than this chatctl (${latest}); upgrade chatctl`);
   }

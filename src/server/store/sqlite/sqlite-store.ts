@@ -15,8 +15,10 @@ import type {
   User,
   UserWithPassword,
 } from '../types.js';
-import { EmailTakenError } from '../types.js';
+import { EmailTakenError, StoreBusyError } from '../types.js';
 import type { Statement } from 'better-sqlite3';
+import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
+import { writeMessage } from './message-writes.js';
 import { openDatabase, type OpenOptions, type SqliteDatabase } from './open.js';
 import { toMessage, toToken, toUser, type MessageRow, type TokenRow, type UserRow } from './rows.js';
 
@@ -50,8 +52,7 @@ const SUMMARY_SELECT = `
   SELECT c.id, c.created_at, c.updated_at,
          u.id AS other_id, u.name AS other_name, u.avatar AS other_avatar, u.last_seen_at AS other_last_seen_at,
          m.id AS m_id, m.sender_id AS m_sender_id, m.type AS m_type, m.body AS m_body, m.created_at AS m_created_at,
-         (SELECT COUNT(*) FROM messages x
-           WHERE x.conversation_id = c.id AND x.sender_id = other.user_id AND x.id > me.last_read_message_id) AS unread_count
+         me.unread_count
     FROM participants me
     JOIN conversations c ON c.id = me.conversation_id
     JOIN participants other ON other.conversation_id = c.id AND other.user_id != me.user_id
@@ -88,9 +89,16 @@ export class SqliteStore implements ChatStore {
   private insertsSincePrune = 0;
   private readonly now: () => Date;
 
-  constructor(path: string, options: OpenOptions & { now?: () => Date } = {}) {
+  private readonly sends: GroupCommit<NewMessage, SendResult>;
+
+  constructor(path: string, options: OpenOptions & { now?: () => Date; groupCommit?: GroupCommitOptions } = {}) {
     this.db = openDatabase(path, options);
     this.now = options.now ?? (() => new Date());
+    this.sends = new GroupCommit(
+      this.db,
+      (input) => writeMessage((source) => this.sql(source), input, this.timestamp(), (id) => this.selectMessage(id)),
+      options.groupCommit,
+    );
   }
 
   private readonly statements = new Map<string, Statement>();
@@ -226,6 +234,19 @@ export class SqliteStore implements ChatStore {
     return result.changes > 0;
   }
 
+  async revokedTokenIds(tokenIds: readonly number[]): Promise<number[]> {
+    if (tokenIds.length === 0) return [];
+    // Primary-key lookups for just these ids: the cost follows live sockets, not the table.
+    const live = new Set(
+      (
+        this
+          .sql('SELECT id FROM personal_access_tokens WHERE id IN (SELECT value FROM json_each(?)) AND revoked_at IS NULL')
+          .all(JSON.stringify(tokenIds)) as { id: number }[]
+      ).map((row) => row.id),
+    );
+    return tokenIds.filter((id) => !live.has(id));
+  }
+
   // ---- conversations -----------------------------------------------------
 
   async findOrCreateConversation(userId: number, otherUserId: number): Promise<{ conversationId: number; created: boolean }> {
@@ -274,50 +295,16 @@ export class SqliteStore implements ChatStore {
 
   // ---- messages ----------------------------------------------------------
 
+  /** Group-committed with the other sends of this event-loop turn; resolves after its COMMIT. */
   async sendMessage(input: NewMessage): Promise<SendResult> {
-    const result = this.db.transaction((): SendResult => {
-      if (input.idempotency) {
-        const previous = this.db
-          .prepare('SELECT request_hash, message_id FROM idempotency_keys WHERE user_id = ? AND key = ?')
-          .get(input.senderId, input.idempotency.key) as { request_hash: string; message_id: number } | undefined;
-        if (previous) {
-          if (previous.request_hash !== input.idempotency.requestHash) return { kind: 'key-reused-with-different-request' };
-          const message = this.selectMessage(previous.message_id);
-          if (message) return { kind: 'replayed', message };
-        }
-      }
-      const now = this.timestamp();
-      const { id } = this
-        .sql(
-          `INSERT INTO messages (conversation_id, sender_id, type, body, attachment, created_at)
-           VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-        )
-        .get(
-          input.conversationId,
-          input.senderId,
-          input.type,
-          input.body,
-          input.attachment ? JSON.stringify(input.attachment) : null,
-          now,
-        ) as { id: number };
-      this.sql('UPDATE conversations SET last_message_id = ?, updated_at = ? WHERE id = ?').run(
-        id,
-        now,
-        input.conversationId,
-      );
-      // The sender has, by definition, read everything up to their own message.
-      this
-        .sql(
-          'UPDATE participants SET last_read_message_id = ?, last_read_at = ? WHERE conversation_id = ? AND user_id = ?',
-        )
-        .run(id, now, input.conversationId, input.senderId);
-      if (input.idempotency) {
-        this.db
-          .prepare('INSERT OR REPLACE INTO idempotency_keys (user_id, key, request_hash, message_id, created_at) VALUES (?, ?, ?, ?, ?)')
-          .run(input.senderId, input.idempotency.key, input.idempotency.requestHash, id, now);
-      }
-      return { kind: 'created', message: this.selectMessage(id) as StoredMessage };
-    }).immediate();
+    let result: SendResult;
+    try {
+      result = await this.sends.submit(input);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') throw new StoreBusyError();
+      throw error;
+    }
     if (input.idempotency && ++this.insertsSincePrune >= PRUNE_EVERY_INSERTS) this.pruneIdempotencyKeys();
     return result;
   }
@@ -362,7 +349,8 @@ export class SqliteStore implements ChatStore {
         .sql(
           `UPDATE participants
               SET last_read_message_id = (SELECT COALESCE(last_message_id, 0) FROM conversations WHERE id = @conversationId),
-                  last_read_at = @now
+                  last_read_at = @now,
+                  unread_count = 0
             WHERE conversation_id = @conversationId AND user_id = @userId
               AND last_read_message_id < (SELECT COALESCE(last_message_id, 0) FROM conversations WHERE id = @conversationId)`,
         )
@@ -378,16 +366,12 @@ export class SqliteStore implements ChatStore {
     }).immediate();
   }
 
+  /** The stored counter (migration 3): O(1) whatever the backlog. */
   async unreadCount(conversationId: number, userId: number): Promise<number> {
-    const row = this
-      .sql(
-        `SELECT COUNT(*) AS n FROM messages x
-           JOIN participants me ON me.conversation_id = x.conversation_id AND me.user_id = @userId
-           JOIN participants other ON other.conversation_id = x.conversation_id AND other.user_id != @userId
-          WHERE x.conversation_id = @conversationId AND x.sender_id = other.user_id AND x.id > me.last_read_message_id`,
-      )
-      .get({ conversationId, userId }) as { n: number };
-    return row.n;
+    const row = this.sql('SELECT unread_count FROM participants WHERE conversation_id = ? AND user_id = ?').get(conversationId, userId) as
+      | { unread_count: number }
+      | undefined;
+    return row?.unread_count ?? 0;
   }
 
   async close(): Promise<void> {

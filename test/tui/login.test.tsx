@@ -1,0 +1,283 @@
+// The chat client's login / register screen and the end of a session, rendered with
+// ink-testing-library against a real chatctl server: what the user sees, what the server
+// answered, and the profile file written (the same one `chatctl login` writes).
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanup, render } from 'ink-testing-library';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { saveProfile } from '../../src/client/profile.js';
+import { App } from '../../src/tui/App.js';
+import { SESSION_ENDED } from '../../src/tui/session-end.js';
+import { closedPort } from '../helpers/net.js';
+import { api, registerUser, sendText, startConversation, startTestServer, type TestServer, type TestUser } from '../helpers/server.js';
+import { eventually, KEYS, lineWith, sleep, waitForFrame } from './helpers.js';
+
+const SIZE = { columns: 100, rows: 30 };
+const PASSWORD = 'secret-password'; // what registerUser gives everyone
+const CTRL_R = '\u0012';
+const CTRL_L = '\u000c';
+const SHIFT_TAB = '\u001b[Z';
+
+/** The line right below the one containing `text` (a field's message sits there). */
+function lineBelow(frame: string, text: string): string {
+  const lines = frame.split('\n');
+  const index = lines.findIndex((line) => line.includes(text));
+  return index >= 0 ? (lines[index + 1] ?? '') : '';
+}
+
+describe('chatctl chat: logging in, registering, and the end of a session (Ink, real server)', { timeout: 40_000 }, () => {
+  let server: TestServer;
+  let ann: TestUser;
+  let bob: TestUser;
+  let dirs: string[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    ann = await registerUser(server, 'Ann');
+    bob = await registerUser(server, 'Bob');
+    const chat = await startConversation(server, bob, ann);
+    await sendText(server, bob, chat, 'hello Ann, from Bob');
+  });
+  afterEach(() => {
+    cleanup();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    dirs = [];
+  });
+  afterAll(() => server.stop());
+
+  /** An empty config folder: no saved profile. */
+  function profileEnv(): NodeJS.ProcessEnv {
+    const dir = mkdtempSync(join(tmpdir(), 'chatctl-login-'));
+    dirs.push(dir);
+    return { CHATCTL_CONFIG_DIR: join(dir, 'config') };
+  }
+
+  function profileFile(env: NodeJS.ProcessEnv): string {
+    return join(env.CHATCTL_CONFIG_DIR as string, 'chatctl.json');
+  }
+
+  async function openLogin(props: { server?: string; token?: string; env?: NodeJS.ProcessEnv } = {}) {
+    const env = props.env ?? profileEnv();
+    const app = render(<App server={props.server ?? server.url} token={props.token} profileEnv={env} size={SIZE} colors={false} />);
+    if (!props.token) await waitForFrame(app.lastFrame, 'Log in to chat');
+    await sleep(50); // let the input hook subscribe before the first key
+    return { ...app, env, frame: () => app.lastFrame() ?? '' };
+  }
+
+  /** Types like a person: the e-mail, Tab, the password (each its own chunk), Enter. */
+  async function typeLogin(app: { stdin: { write(data: string): void } }, email: string, password: string) {
+    app.stdin.write(email);
+    await sleep(30);
+    app.stdin.write(KEYS.tab);
+    await sleep(30);
+    app.stdin.write(password);
+    await sleep(30);
+    app.stdin.write(KEYS.enter);
+  }
+
+  it('logs in through the form: the list comes next, and the profile is saved (0600) as chatctl login saves it', async () => {
+    const app = await openLogin();
+    const first = app.frame();
+    expect(lineWith(first, 'Server')).toContain(server.url); // the default server, pre-filled
+    expect(lineWith(first, 'E-mail')).toContain('›'); // the focus starts on the e-mail
+    await typeLogin(app, ann.email, PASSWORD);
+    const listed = await waitForFrame(app.lastFrame, (f) => f.includes('Conversations (1)') && f.includes('● connected'));
+    expect(listed).toContain('hello Ann, from Bob');
+    expect(listed).toContain('│ Ann │');
+
+    const file = profileFile(app.env);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    expect(Object.keys(saved).sort()).toEqual(['server', 'token', 'user']);
+    expect(saved.server).toBe(server.url);
+    expect(saved.user).toMatchObject({ id: ann.id, name: 'Ann', email: ann.email });
+    const me = await api(server, 'GET', '/api/user', { token: saved.token });
+    expect(me.status).toBe(200);
+    expect(me.body.data.id).toBe(ann.id);
+    expect(listed).not.toContain(PASSWORD);
+  });
+
+  it('a wrong password: the server message beside the e-mail field, everything typed kept, the password masked', async () => {
+    const app = await openLogin();
+    await typeLogin(app, bob.email, 'not-the-password');
+    const shown = await waitForFrame(app.lastFrame, 'These credentials do not match our records.');
+    expect(lineBelow(shown, 'E-mail')).toMatch(/│ {13}These credentials do not match our records\. +│$/);
+    expect(lineWith(shown, 'E-mail')).toContain(bob.email);
+    expect(lineWith(shown, 'Password')).toMatch(/Password {2}•{16} /); // 16 characters typed, none shown
+    expect(shown).not.toContain('not-the-password');
+    expect(existsSync(profileFile(app.env))).toBe(false);
+
+    // Fixing only the password logs in.
+    app.stdin.write(KEYS.ctrlU);
+    await sleep(30);
+    app.stdin.write(PASSWORD);
+    await sleep(30);
+    app.stdin.write(KEYS.enter);
+    await waitForFrame(app.lastFrame, (f) => f.includes('Conversations (1)') && f.includes('│ Bob │'));
+  });
+
+  it('registering with an e-mail that is taken: the server message beside the e-mail, the name and e-mail kept', async () => {
+    const app = await openLogin();
+    app.stdin.write(CTRL_R);
+    const form = await waitForFrame(app.lastFrame, 'Create an account');
+    expect(lineWith(form, 'Name')).toContain('›');
+    app.stdin.write('Ann Again');
+    await sleep(30);
+    app.stdin.write(KEYS.tab);
+    await sleep(30);
+    app.stdin.write(ann.email);
+    await sleep(30);
+    app.stdin.write(KEYS.tab);
+    await sleep(30);
+    app.stdin.write('another-secret');
+    await sleep(30);
+    app.stdin.write(KEYS.enter);
+    const shown = await waitForFrame(app.lastFrame, 'The email has already been taken.');
+    expect(lineBelow(shown, 'E-mail')).toMatch(/│ {13}The email has already been taken\. +│$/);
+    expect(lineWith(shown, 'Name')).toContain('Ann Again');
+    expect(lineWith(shown, 'E-mail')).toContain(ann.email);
+    expect(lineWith(shown, 'E-mail')).toContain('›'); // the field to fix has the focus
+    expect(lineWith(shown, 'Password')).toMatch(/•{14} /);
+
+    // A new e-mail registers and logs in.
+    app.stdin.write(KEYS.ctrlU);
+    await sleep(30);
+    const email = `new.${Date.now()}@example.com`;
+    app.stdin.write(email);
+    await sleep(30);
+    app.stdin.write(KEYS.enter);
+    await waitForFrame(app.lastFrame, (f) => f.includes('No conversations yet') && f.includes('│ Ann Again │'));
+    const saved = JSON.parse(readFileSync(profileFile(app.env), 'utf8'));
+    expect(saved.user).toMatchObject({ name: 'Ann Again', email });
+  });
+
+  it('an unreachable server: the URL tried beside the server field; fixing the URL logs in', async () => {
+    const dead = `http://127.0.0.1:${await closedPort()}`;
+    const app = await openLogin({ server: dead });
+    await typeLogin(app, ann.email, PASSWORD);
+    const shown = await waitForFrame(app.lastFrame, 'Cannot reach');
+    expect(lineBelow(shown, 'Server')).toMatch(new RegExp(`│ {13}Cannot reach ${dead.replace(/[.]/g, '\\.')} \\(`)); // the rest may wrap
+    expect(lineWith(shown, 'Server')).toContain('›');
+    expect(lineWith(shown, 'E-mail')).toContain(ann.email);
+    expect(lineWith(shown, 'Password')).toMatch(/•{15} /);
+
+    app.stdin.write(KEYS.ctrlU);
+    await sleep(30);
+    app.stdin.write(server.url);
+    await sleep(30);
+    app.stdin.write(KEYS.enter);
+    await waitForFrame(app.lastFrame, (f) => f.includes('Conversations (1)') && f.includes('│ Ann │'));
+    expect(JSON.parse(readFileSync(profileFile(app.env), 'utf8')).server).toBe(server.url);
+  });
+
+  it('too many attempts (429): the server message with the wait, the form kept', async () => {
+    const carol = await registerUser(server, 'Carol');
+    let last;
+    for (let i = 0; i < 20; i++) {
+      last = await api(server, 'POST', '/api/login', { json: { email: carol.email, password: 'wrong-guess' } });
+      if (last.status === 429) break;
+    }
+    expect(last?.status).toBe(429);
+    const app = await openLogin();
+    await typeLogin(app, carol.email, PASSWORD);
+    const shown = await waitForFrame(app.lastFrame, 'Too many login attempts.');
+    expect(shown).toMatch(/│ Too many login attempts\. Please try again in \d+ seconds\. +│/);
+    expect(lineWith(shown, 'E-mail')).toContain(carol.email);
+    expect(lineWith(shown, 'Password')).toMatch(/•{15} /);
+    expect(existsSync(profileFile(app.env))).toBe(false);
+  });
+
+  it('a token revoked during the session: back to the login screen with one line saying why; the profile forgets it', async () => {
+    const dave = await registerUser(server, 'Dave');
+    const chat = await startConversation(server, dave, ann);
+    await sendText(server, ann, chat, 'hi Dave');
+    const env = profileEnv();
+    saveProfile({ server: server.url, token: dave.token, user: { id: dave.id, name: dave.name, email: dave.email, avatar: null } }, env);
+    const app = await openLogin({ token: dave.token, env });
+    await waitForFrame(app.lastFrame, (f) => f.includes('Conversations (1)') && f.includes('● connected'));
+    await sleep(50);
+
+    expect((await api(server, 'POST', '/api/logout', { token: dave.token })).status).toBe(200); // revoked elsewhere
+    app.stdin.write(KEYS.enter); // opening the conversation asks the server
+    const shown = await waitForFrame(app.lastFrame, 'Log in to chat');
+    expect(shown).toContain(SESSION_ENDED);
+    expect(shown.split('\n').filter((line) => line.includes('revoked'))).toEqual([expect.stringMatching(new RegExp(`│ ${SESSION_ENDED.replace(/[.()]/g, '\\$&')} +│`))]);
+    expect(lineWith(shown, 'E-mail')).toContain(dave.email); // pre-filled: only the password to type
+    await eventually(() => !('token' in JSON.parse(readFileSync(profileFile(env), 'utf8'))), 'the profile to forget the token');
+    expect(JSON.parse(readFileSync(profileFile(env), 'utf8'))).toEqual({ server: server.url });
+
+    await sleep(100); // the login screen's input hook subscribes after its first frame
+    app.stdin.write(PASSWORD);
+    await sleep(30);
+    app.stdin.write(KEYS.enter);
+    await waitForFrame(app.lastFrame, (f) => f.includes('Conversations (1)') && f.includes('│ Dave │'));
+  });
+
+  for (const how of ['Ctrl-L', '/logout'] as const) {
+    it(`${how} logs out: the token is revoked on the server and forgotten, the login screen says so`, async () => {
+      const login = await api(server, 'POST', '/api/login', { json: { email: bob.email, password: PASSWORD } });
+      const token = login.body.data.token as string;
+      const env = profileEnv();
+      saveProfile({ server: server.url, token, user: login.body.data.user }, env);
+      const app = await openLogin({ token, env });
+      await waitForFrame(app.lastFrame, (f) => f.includes('Conversations (1)') && f.includes('● connected'));
+      await sleep(50);
+      if (how === 'Ctrl-L') {
+        app.stdin.write(CTRL_L);
+      } else {
+        app.stdin.write(KEYS.enter); // open the conversation
+        await waitForFrame(app.lastFrame, 'hello Ann, from Bob');
+        app.stdin.write('/logout');
+        await waitForFrame(app.lastFrame, '› /logout');
+        app.stdin.write(KEYS.enter);
+      }
+      const shown = await waitForFrame(app.lastFrame, 'Log in to chat');
+      expect(shown).toContain(`Logged out of ${server.url}.`);
+      await eventually(async () => (await api(server, 'GET', '/api/user', { token })).status === 401, 'the token to be revoked');
+      expect(JSON.parse(readFileSync(profileFile(env), 'utf8'))).toEqual({ server: server.url });
+      if (how === '/logout') {
+        const history = await api(server, 'GET', '/api/chat/conversations', { token: ann.token });
+        expect(JSON.stringify(history.body)).not.toContain('/logout'); // never sent as a message
+      }
+    });
+  }
+
+  it('keys typed ahead arrive in one chunk (or one line, before the terminal left line mode): Tab and Enter in it still count', async () => {
+    for (const end of ['\r', '\n']) {
+      const app = await openLogin();
+      app.stdin.write(`${ann.email}\t${PASSWORD}${end}`);
+      await waitForFrame(app.lastFrame, (f) => f.includes('Conversations (1)') && f.includes('│ Ann │'));
+      cleanup();
+    }
+  });
+
+  it('Shift-Tab goes back a field, and Esc leaves the register form', async () => {
+    const app = await openLogin();
+    app.stdin.write(SHIFT_TAB);
+    await waitForFrame(app.lastFrame, (f) => lineWith(f, 'Server').includes('›'));
+    app.stdin.write(CTRL_R);
+    await waitForFrame(app.lastFrame, 'Create an account');
+    app.stdin.write(KEYS.escape);
+    await waitForFrame(app.lastFrame, 'Log in to chat');
+  });
+
+  it('the new-conversation screen says where to invite people when nobody is found', async () => {
+    const lonely = await startTestServer();
+    try {
+      const only = await registerUser(lonely, 'Only');
+      const app = render(<App server={lonely.url} token={only.token} profileEnv={profileEnv()} size={SIZE} colors={false} />);
+      await waitForFrame(app.lastFrame, (f) => f.includes('No conversations yet') && f.includes('● connected'));
+      await sleep(50);
+      app.stdin.write(KEYS.ctrlN);
+      const shown = await waitForFrame(app.lastFrame, 'no one else is here yet');
+      expect(shown.replace(/[│\s]+/g, ' ')).toContain(`no one else is here yet: invite someone to register at ${lonely.url}`);
+      app.stdin.write('zed');
+      const none = await waitForFrame(app.lastFrame, 'no one called "zed"');
+      expect(none.replace(/[│\s]+/g, ' ')).toContain(`no one called "zed": invite someone to register at ${lonely.url}`);
+    } finally {
+      cleanup();
+      await lonely.stop();
+    }
+  });
+});
