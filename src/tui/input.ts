@@ -143,7 +143,9 @@ export function createCommandHandler(deps: InputDeps): (command: Command) => voi
       case 'attach':
         if (isOpen()) {
           focus('compose');
-          if (!FILE_COMMAND.test(screen().text)) set({ type: 'text', text: '/file ' });
+          // Never over a draft: the file goes as its own message.
+          if (screen().text.trim() === '') set({ type: 'text', text: '/file ' });
+          else if (!FILE_COMMAND.test(screen().text)) actions.say('send or clear the message first; then Ctrl-O (or /file PATH) sends a file', 'info');
         }
         return true;
       default:
