@@ -144,6 +144,8 @@ describe('keys', () => {
     expect(commandsFor('', key({ end: true }))).toEqual([{ type: 'bottom' }]);
     expect(commandsFor('', key({ delete: true }))).toEqual([{ type: 'backspace' }]);
     expect(commandsFor('', key({ tab: true }))).toEqual([{ type: 'tab' }]);
+    // typed fast, text and Tab come in one chunk: the Tab is still the key (path completion)
+    expect(commandsFor('/file sli\t', key({}))).toEqual([{ type: 'insert', text: '/file sli' }, { type: 'tab' }]);
     expect(commandsFor('', key({ escape: true, meta: true }))).toEqual([{ type: 'escape' }]);
     // focus reports are commands, never text; other unknown sequences are nothing
     expect(commandsFor('[I', key({}))).toEqual([{ type: 'focus-in' }]);

@@ -123,7 +123,11 @@ function textCommands(text: string, pasting: boolean): Command[] {
   const endsWithEnter = text.endsWith('\r');
   const body = normalizeNewlines(endsWithEnter ? text.slice(0, -1) : text);
   const out: Command[] = [];
-  if (body) out.push({ type: 'insert', text: body });
+  // A Tab typed right after text (same chunk) is still the Tab key: it completes /file paths.
+  body.split('\t').forEach((part, i) => {
+    if (i > 0) out.push({ type: 'tab' });
+    if (part) out.push({ type: 'insert', text: part });
+  });
   if (endsWithEnter) out.push({ type: 'enter' });
   return out;
 }
