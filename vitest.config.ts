@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // Throwaway PostgreSQL and Redis (installed if missing) for the store and scaling tests.
+    globalSetup: ['./scripts/test-services.mjs'],
   },
 });

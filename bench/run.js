@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-const SCENARIOS = ['startup', 'throughput', 'unread-flat', 'latency', 'large-db', 'fanout'];
+const SCENARIOS = ['startup', 'throughput', 'unread-flat', 'latency', 'large-db', 'fanout', 'scaling'];
 
 const args = process.argv.slice(2);
 const onlyArg = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : undefined;

@@ -50,7 +50,17 @@ export async function startChatctl({ db, dataDir, env = {}, cpuProfDir } = {}) {
   const nodeArgs = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
   const child = spawn(process.execPath, [...nodeArgs, CHATCTL, 'serve', '--port', '0', '--json', '--db', db], {
     cwd: dataDir,
-    env: { ...process.env, APP_URL: '', BROADCAST_DRIVER: 'embedded', CHATCTL_DATA_DIR: dataDir, ...env },
+    // All bench clients come from 127.0.0.1: lift the per-address caps (10,000 sockets in one test).
+    env: {
+      ...process.env,
+      APP_URL: '',
+      BROADCAST_DRIVER: 'embedded',
+      CHATCTL_DATA_DIR: dataDir,
+      CHATCTL_MAX_CONNECTIONS: '30000',
+      CHATCTL_MAX_CONNECTIONS_PER_IP: '30000',
+      CHATCTL_WS_MAX_CONNECTIONS_PER_IP: '10000',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const ready = await readyLine(child, 'chatctl serve');

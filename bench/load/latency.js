@@ -17,7 +17,8 @@ serveCommands({
       const t0 = sentAt.get(event.message);
       if (t0 !== undefined) samples.push(performance.now() - t0);
     });
-    const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+    // Open loop: enough connections that a slow commit never holds back the next send.
+    const agent = new Agent({ keepAlive: true, maxSockets: 64 });
     const post = (text) =>
       new Promise((resolve) => {
         const payload = JSON.stringify({ message: text });

@@ -40,7 +40,10 @@ export async function run({ tmp, quick }) {
   } finally {
     await raw.stop();
   }
-  const chat = await startChatctl({ db: join(dir, 'chat.sqlite'), dataDir: dir});
+  // Every bench socket comes from 127.0.0.1: lift the per-address caps (HTTP and WebSocket) that
+  // would otherwise refuse one client holding thousands of connections.
+  const perAddress = { CHATCTL_MAX_CONNECTIONS_PER_IP: String(sockets + 1000), CHATCTL_WS_MAX_CONNECTIONS_PER_IP: String(sockets) };
+  const chat = await startChatctl({ db: join(dir, 'chat.sqlite'), dataDir: dir, env: perAddress });
   let chatStats;
   try {
     chatStats = await measure(chat, sockets, rounds);

@@ -58,7 +58,8 @@ export async function run({ tmp, quick }) {
   } finally {
     await raw.stop();
   }
-  const chat = await startChatctl({ db: join(dir, 'chat.sqlite'), dataDir: dir });
+  // 2 subscribers per conversation, all from 127.0.0.1: above the default WebSocket cap per address (100).
+  const chat = await startChatctl({ db: join(dir, 'chat.sqlite'), dataDir: dir, env: { CHATCTL_WS_MAX_CONNECTIONS_PER_IP: '10000' } });
   let chatResult;
   try {
     chatResult = await sendsWithSubscribers(chat, chatConversations, seconds);

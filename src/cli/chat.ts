@@ -4,8 +4,10 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { NOTIFY_MODES } from '../client/chat-settings.js';
 import { keyTableText } from '../tui/help.js';
-import { action, CliError } from './output.js';
+import { action, CliError, EXIT } from './output.js';
 import { clientOptions, resolve, toCliError } from './verbs/common.js';
+
+const NO_TERMINAL = 'chatctl chat needs an interactive terminal; from scripts use chatctl messages, send and listen.';
 
 interface ChatOptions {
   server?: string;
@@ -58,6 +60,8 @@ Examples:
     .action(
       action(async (options: ChatOptions) => {
         if (options.login && options.token !== undefined) throw new CliError('--login and --token do not go together: --login asks who you are.', 2);
+        // Before any network: a script or pipe gets the sentence at once, not after a server round trip.
+        if (!process.stdin.isTTY || !process.stdout.isTTY) throw new CliError(NO_TERMINAL, EXIT.usage);
         const connection = await resolve(options);
         const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
         const { ApiError, ChatApi } = await import('../client/api.js');
@@ -72,16 +76,13 @@ Examples:
             // A refused token is what the login screen is for; anything else is one sentence before any screen.
             if (!(interactive && error instanceof ApiError && error.status === 401)) throw error instanceof ApiError ? toCliError(error) : error;
             const { TOKEN_REFUSED_AT_START } = await import('../tui/session-end.js');
-            notice = TOKEN_REFUSED_AT_START;
+            notice = connection.tokenSource === 'profile' ? TOKEN_REFUSED_AT_START : `The server refused the token from ${connection.tokenSource === 'flag' ? '--token' : 'CHATCTL_TOKEN'}. Log in instead.`;
             if (connection.tokenSource === 'profile') (await import('../client/profile.js')).forgetToken();
             token = undefined;
             bootstrap = undefined;
           }
         } else if (!options.login && connection.profile.token && connection.profile.server) {
           notice = `You are logged in to ${connection.profile.server}; log in to ${connection.server} here.`;
-        }
-        if (!interactive) {
-          throw new CliError('chatctl chat needs an interactive terminal; from scripts use chatctl messages, send and listen.');
         }
         const { normalizeServer } = await import('../client/profile.js');
         const saved = connection.profile;

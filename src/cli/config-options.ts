@@ -23,9 +23,9 @@ export async function loadCommandConfig(
 /** Opens the store for admin commands (no server needed). */
 export async function openStore(options: CommonOptions) {
   const config = await loadCommandConfig(options);
-  const { SqliteStore, DatabaseOpenError } = await import('../server/store/index.js');
+  const { openChatStore, DatabaseOpenError } = await import('../server/store/index.js');
   try {
-    return new SqliteStore(config.databasePath, { synchronous: config.synchronous });
+    return await openChatStore(config);
   } catch (error) {
     if (error instanceof DatabaseOpenError) throw new CliError(error.message);
     throw error;

@@ -10,6 +10,8 @@ const MAX_LINE_BYTES = 1024 * 1024;
 
 export type StreamFailure =
   | { kind: 'network'; message: string }
+  /** The stream was open and broke off (the server stopped, or dropped a console that read too slowly). */
+  | { kind: 'lost'; message: string }
   | { kind: 'refused'; status: number; message: string }
   | { kind: 'http'; status: number; message: string };
 
@@ -89,7 +91,7 @@ export async function* consoleEvents(url: URL, signal: AbortSignal, onInvalid: (
   } catch (error) {
     if (signal.aborted) return;
     if (error instanceof ConsoleStreamError) throw error;
-    throw new ConsoleStreamError({ kind: 'network', message: `the stream broke: ${networkMessage(error)}` });
+    throw new ConsoleStreamError({ kind: 'lost', message: networkMessage(error) });
   }
 }
 

@@ -130,6 +130,7 @@ async function watch(server: string, app: { key: string; secret: string }, optio
       const said = failure.message.replace(/[.\s]+$/, '');
       throw new CliError(`${server} refused the console (${failure.status}: ${said}); use the .env / --env-file / --db that serve uses.`, EXIT.refused);
     }
+    if (failure.kind === 'lost') throw new CliError(`${server} closed the console stream (${failure.message}): it stopped, or dropped this console for reading too slowly.`, EXIT.network);
     if (failure.kind === 'network') throw new CliError(`cannot watch ${server}: ${failure.message} (is chatctl serve running there?).`, EXIT.network);
     const what = failure.status === 404 ? 'has no debug console (404); is it chatctl serve of this version?' : `answered ${failure.status}: ${failure.message}`;
     throw new CliError(`${server} ${what}`, EXIT.api);
@@ -139,7 +140,7 @@ async function watch(server: string, app: { key: string; secret: string }, optio
   }
   if (invalid > 0) status(`${invalid} line(s) from the server were not events this chatctl knows (a newer server?)`);
   if (!abort.signal.aborted) {
-    throw new CliError(`${server} closed the console stream (it stopped, or dropped this console for reading too slowly).`, EXIT.network);
+    throw new CliError(`${server} closed the console stream: it stopped, or dropped this console for reading too slowly.`, EXIT.network);
   }
 }
 

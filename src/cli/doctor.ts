@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { CATEGORIES } from '../doctor/types.js';
 import { action, CliError, EXIT, printJson, style } from './output.js';
-import { checkServerUrl } from './verbs/common.js';
+import { checkServerUrl, parseSeconds } from './verbs/common.js';
 
 interface DoctorOptions {
   envFile?: string;
@@ -47,10 +47,7 @@ Examples:
     )
     .action(
       action(async (options: DoctorOptions) => {
-        const seconds = Number(options.timeout);
-        if (!/^\d+(\.\d+)?$/.test(options.timeout.trim()) || !(seconds > 0) || seconds > 600) {
-          throw new CliError(`--timeout "${options.timeout}" is not a number of seconds between 0 and 600.`, EXIT.usage);
-        }
+        const seconds = parseSeconds(options.timeout);
         if (options.server !== undefined) checkServerUrl(options.server);
         if (options.token !== undefined && options.token.trim() === '') throw new CliError('--token is empty.', EXIT.usage);
 

@@ -7,7 +7,7 @@ import { registerChat } from './chat.js';
 import { registerConsole } from './console.js';
 import { registerDoctor } from './doctor.js';
 import { registerListen } from './listen.js';
-import { reportError } from './output.js';
+import { EXIT, EXIT_CODES_HELP, reportError } from './output.js';
 import { registerServe } from './serve.js';
 import { registerVerbs } from './verbs/index.js';
 
@@ -34,7 +34,9 @@ Examples:
   $ chatctl listen --token "$TOKEN" --conversation 1 # watch events arrive live
   $ chatctl console                                 # what the server sends, to whom, and what it refuses
   $ chatctl smoke --server http://127.0.0.1:8000    # end-to-end check for CI
-  $ chatctl serve --help                            # options of one command`,
+  $ chatctl serve --help                            # options of one command
+
+${EXIT_CODES_HELP}`,
   );
 
 registerServe(program, pkg.version);
@@ -50,7 +52,7 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) {
     // commander already printed its message (help, version, usage errors)
-    process.exitCode = error.exitCode;
+    process.exitCode = error.exitCode === 0 ? 0 : EXIT.usage;
   } else {
     reportError(error);
   }

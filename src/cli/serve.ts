@@ -51,7 +51,7 @@ Examples:
           ...(options.port !== undefined ? { port: parsePort(options.port) } : {}),
         });
         const { startServer, StartupError } = await import('../server/runtime.js');
-        const { DatabaseOpenError } = await import('../server/store/index.js');
+        const { DatabaseOpenError, describeStore } = await import('../server/store/index.js');
         const log = (level: 'info' | 'warn' | 'error', message: string) => {
           if (level === 'info' && !options.verbose && config.broadcastDriver !== 'log') return;
           process.stderr.write(`${new Date().toISOString()} ${level}: ${message}\n`);
@@ -78,12 +78,12 @@ Examples:
             driver: server.driver,
             ws_url: server.realtime.wsUrl,
             key: server.realtime.key,
-            database: config.databasePath,
+            database: describeStore(config),
             ...(server.demo ? { demo: server.demo.logins.map(({ name, email, password, usable }) => ({ name, email, password, usable })) } : {}),
           });
         } else {
           const realtime = server.realtime.wsUrl ? `, realtime ${server.realtime.wsUrl} key ${server.realtime.key}` : '';
-          printLine(`${style.green('chatctl ready')} on ${style.bold(server.url)}  (broadcasting ${server.driver}${realtime}, database ${config.databasePath})`);
+          printLine(`${style.green('chatctl ready')} on ${style.bold(server.url)}  (broadcasting ${server.driver}${realtime}, database ${describeStore(config)})`);
           if (server.demo) {
             for (const line of demoLines(server.demo, server.url)) printLine(line);
           } else if ((await server.store.listUsers({ limit: 1 })).length === 0) {

@@ -1,15 +1,19 @@
 // Reads chatctl's configuration: process environment first, then `.env` (or --env-file),
 // using Laravel's variable names so an existing Laravel `.env` works unchanged.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { postgresSettings, redisSettings, trustedProxies, type PostgresSettings, type RedisSettings } from './connections.js';
+import { ConfigError } from './errors.js';
+import { BooleanValueError, laravelValues, parseBoolean } from './laravel-values.js';
 import { connectionLimitsFrom, limitsEnvSchema, type ConnectionLimits } from './limits.js';
 import { realtimeLimitsEnv, realtimeLimitsFrom, type RealtimeLimits } from './realtime-limits.js';
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
+export type { PostgresSettings, RedisSettings };
+export const DB_CONNECTIONS = ['sqlite', 'pgsql'] as const;
+export type DbConnection = (typeof DB_CONNECTIONS)[number];
 
 export const BROADCAST_DRIVERS = ['embedded', 'pusher', 'log', 'null'] as const;
 export type BroadcastDriverName = (typeof BROADCAST_DRIVERS)[number];
@@ -32,7 +36,18 @@ export interface AppConfig {
   /** Public base URL clients use (links, auth endpoint); defaults to http://host:port. */
   appUrl?: string;
   locale: AppLocale;
+  /** `sqlite` (the zero-setup default) or `pgsql` (several instances on one database). */
+  dbConnection: DbConnection;
+  /** The SQLite file; unused with pgsql. */
   databasePath: string;
+  postgres?: PostgresSettings;
+  /** `redis`: the embedded Pusher servers of all instances share channels and presence through Redis. */
+  realtimeScaling: 'none' | 'redis';
+  redis?: RedisSettings;
+  /** fastify's trustProxy: request.ip is then the client behind these balancers. */
+  trustedProxies?: true | string[];
+  /** Uploaded attachments; several instances must share it (UPLOADS_PATH). */
+  uploadsDir: string;
   /** Holds uploads and the embedded Pusher app credentials; defaults to the database's folder. */
   dataDir: string;
   /** `FULL` fsyncs every commit so an acknowledged message survives power loss too. */
@@ -118,6 +133,7 @@ const envSchema = z.object({
     z.enum(['FULL', 'NORMAL'], { error: () => 'DB_SYNCHRONOUS must be FULL or NORMAL' }).default('FULL'),
   ),
   CHATCTL_DATA_DIR: optionalString,
+  UPLOADS_PATH: optionalString,
   CHATCTL_MAX_UPLOAD_MB: z.preprocess(
     blankToUndefined,
     z
@@ -151,7 +167,8 @@ export function collectEnv(options: LoadConfigOptions = {}): { values: EnvSource
   const fileValues = readEnvFile(envFile, options.envFile !== undefined);
   const values: EnvSource = { ...fileValues };
   for (const [key, value] of Object.entries(env)) if (value !== undefined) values[key] = value;
-  return { values, envFile: existsSync(envFile) ? envFile : undefined };
+  // null, empty, true, false (and their parenthesised forms) as Laravel's env() reads them.
+  return { values: laravelValues(values), envFile: existsSync(envFile) ? envFile : undefined };
 }
 
 export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
@@ -164,11 +181,13 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   }
   const env = parsed.data;
 
-  if (env.DB_CONNECTION !== 'sqlite') {
+  if (!(DB_CONNECTIONS as readonly string[]).includes(env.DB_CONNECTION)) {
     throw new ConfigError(
-      `DB_CONNECTION=${env.DB_CONNECTION} is not supported: chatctl stores data in SQLite, so set DB_CONNECTION=sqlite (and DB_DATABASE to a file path) or remove both.`,
+      `DB_CONNECTION=${env.DB_CONNECTION} is not supported: chatctl stores data in SQLite or PostgreSQL, so set DB_CONNECTION=sqlite (and DB_DATABASE to a file path), DB_CONNECTION=pgsql (and DB_URL or DB_HOST, DB_DATABASE, ...) or remove it.`,
     );
   }
+  const dbConnection = env.DB_CONNECTION as DbConnection;
+  const scaling = readScaling(values);
 
   const driverValue = (env.BROADCAST_DRIVER ?? env.BROADCAST_CONNECTION ?? 'embedded').toLowerCase();
   const driverVariable = env.BROADCAST_DRIVER !== undefined ? 'BROADCAST_DRIVER' : 'BROADCAST_CONNECTION';
@@ -178,14 +197,26 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     );
   }
 
-  const databasePath = resolve(cwd, options.overrides?.databasePath ?? env.DB_DATABASE ?? 'database/chat.sqlite');
+  // With pgsql, DB_DATABASE names the PostgreSQL database, not a file.
+  const sqliteFile = dbConnection === 'sqlite' ? env.DB_DATABASE : undefined;
+  const databasePath = resolve(cwd, options.overrides?.databasePath ?? sqliteFile ?? 'database/chat.sqlite');
+  const dataDir = resolve(cwd, env.CHATCTL_DATA_DIR ?? dirname(databasePath));
   return {
     host: options.overrides?.host ?? env.HOST ?? '127.0.0.1',
     port: options.overrides?.port ?? env.PORT ?? 8000,
     appUrl: env.APP_URL?.replace(/\/+$/, ''),
     locale: env.APP_LOCALE,
+    dbConnection,
     databasePath,
-    dataDir: resolve(cwd, env.CHATCTL_DATA_DIR ?? dirname(databasePath)),
+    ...(dbConnection === 'pgsql' ? { postgres: postgresSettings(values) } : {}),
+    realtimeScaling: scaling,
+    ...(scaling === 'redis' ? { redis: redisSettings(values) } : {}),
+    ...(() => {
+      const proxies = trustedProxies(values.TRUSTED_PROXIES);
+      return proxies === undefined ? {} : { trustedProxies: proxies };
+    })(),
+    uploadsDir: resolve(cwd, env.UPLOADS_PATH ?? join(dataDir, 'uploads')),
+    dataDir,
     synchronous: env.DB_SYNCHRONOUS,
     broadcastDriver: driverValue as BroadcastDriverName,
     pusher: {
@@ -202,4 +233,20 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     realtimeLimits: realtimeLimitsFrom(env),
     envFile,
   };
+}
+
+/** REALTIME_SCALING=redis, or Reverb's REVERB_SCALING_ENABLED=true, shares realtime through Redis. */
+function readScaling(values: EnvSource): AppConfig['realtimeScaling'] {
+  const mode = values.REALTIME_SCALING?.trim().toLowerCase() ?? '';
+  if (mode !== '' && !['redis', 'none', 'false'].includes(mode)) {
+    throw new ConfigError(`REALTIME_SCALING=${mode} is not a scaling mode chatctl knows; use redis, or none for one instance.`);
+  }
+  let reverb: boolean | undefined;
+  try {
+    reverb = parseBoolean('REVERB_SCALING_ENABLED', values.REVERB_SCALING_ENABLED);
+  } catch (error) {
+    if (error instanceof BooleanValueError) throw new ConfigError(`${error.message}.`);
+    throw error;
+  }
+  return mode === 'redis' || (mode === '' && reverb === true) ? 'redis' : 'none';
 }

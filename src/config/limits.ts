@@ -18,7 +18,7 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   maxConnections: 15_000,
   maxConnectionsPerAddress: 512,
   headersTimeoutMs: 15_000,
-  requestTimeoutMs: 120_000,
+  requestTimeoutMs: 300_000,
   keepAliveTimeoutMs: 5_000,
 };
 

@@ -112,6 +112,7 @@ export const dbConnectionCheck: Check = {
         'give chatctl its own store when you start it, e.g. DB_CONNECTION=sqlite DB_DATABASE=database/chat.sqlite chatctl serve (the environment wins over .env), or a separate --env-file',
       );
     }
+    if (ctx.config?.dbConnection === 'pgsql') return ok('pgsql (see PostgreSQL below)');
     const connection = rawValue(ctx, 'DB_CONNECTION');
     return ok(connection ? connection.toLowerCase() : 'sqlite (default)');
   },

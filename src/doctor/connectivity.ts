@@ -110,7 +110,7 @@ export const httpApiCheck: Check = {
       case response.status === 401: {
         if (!/timestamp/i.test(said)) {
           const swapped = await signedGet(state.secret!, state.key!);
-          if (swapped.kind === 'response' && swapped.status === 200) return swappedResult(ctx, `${where} refused the request (401) but accepts it signed with the two values the other way round`);
+          if (swapped.kind === 'response' && swapped.status === 200) return swappedResult(ctx, state, `${where} refused the request (401) but accepts it signed with the two values the other way round`);
         }
         if (/timestamp/i.test(said)) {
           return fail(`${where} refused the request (401: ${said}): ${describeClockSkew(Date.now(), response.headers.date)}`, 'sync the clock (e.g. timedatectl set-ntp true), then run chatctl doctor again');
@@ -134,7 +134,9 @@ export const httpApiCheck: Check = {
 
 export const SWAPPED_FIX = 'swap the values of PUSHER_APP_KEY and PUSHER_APP_SECRET (the key is the public one clients use; the secret signs requests and stays on the server)';
 
-function swappedResult(ctx: DoctorContext, evidence: string): CheckResult {
+/** Proven swapped: PUSHER_APP_KEY holds the secret, so both values are masked from here on. */
+function swappedResult(ctx: DoctorContext, state: PusherState, evidence: string): CheckResult {
+  for (const value of [state.key, state.secret]) if (value) ctx.secrets.add(value);
   return fail(`PUSHER_APP_KEY and PUSHER_APP_SECRET are swapped: ${evidence}`, SWAPPED_FIX);
 }
 
@@ -209,7 +211,7 @@ export const websocketCheck: Check = {
     if (outcome.kind === 'network') return unreachableResult(ctx, outcome, where, target);
     if ((outcome.kind === 'pusher-error' || outcome.kind === 'closed') && outcome.code === 4001) {
       const swapped = await handshake(state.secret!);
-      if (swapped.kind === 'established') return swappedResult(ctx, `${where} answered 4001 (unknown key) but knows PUSHER_APP_SECRET's value as a key`);
+      if (swapped.kind === 'established') return swappedResult(ctx, state, `${where} answered 4001 (unknown key) but knows PUSHER_APP_SECRET's value as a key`);
     }
     return handshakeResult(outcome, where, key, {
       key: target.cloud ? `${DASHBOARD_HINT}: PUSHER_APP_KEY and PUSHER_APP_CLUSTER must belong to the same app` : `use the key configured on ${ctx.config!.pusher.host}`,

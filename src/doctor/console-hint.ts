@@ -1,7 +1,7 @@
 // Real-time failures end their fix with a pointer to the live console, where the next message shows why.
 import type { Check, CheckResult } from './types.js';
 
-const REALTIME_CHECKS = new Set(['connectivity.http-api', 'connectivity.websocket', 'server.realtime', 'server.websocket', 'server.auth-endpoint']);
+const REALTIME_CHECKS = new Set(['connectivity.http-api', 'connectivity.websocket', 'clients.frontend-websocket', 'server.realtime', 'server.websocket', 'server.auth-endpoint']);
 
 export const CONSOLE_HINT = 'watch it live: chatctl console';
 

@@ -8,6 +8,7 @@ import { fail, ok, skip, warn, type Check, type CheckResult } from './types.js';
 
 function notApplicable(ctx: DoctorContext): string | undefined {
   if (problemFor(ctx, 'DB_CONNECTION')) return `DB_CONNECTION=${ctx.values.DB_CONNECTION?.trim() ?? '?'} is not chatctl's database (see Configuration)`;
+  if (ctx.config?.dbConnection === 'pgsql') return 'DB_CONNECTION=pgsql (see PostgreSQL)';
   return configUnavailable(ctx);
 }
 

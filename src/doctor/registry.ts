@@ -8,6 +8,8 @@ import { databaseChecks } from './database.js';
 import { embeddedChecks } from './embedded.js';
 import { frontendChecks } from './frontend.js';
 import { laravelAppChecks } from './laravel-app.js';
+import { postgresChecks } from './postgres.js';
+import { redisChecks } from './redis.js';
 import { serverLaravelChecks } from './server-laravel.js';
 import { serverChecks } from './server.js';
 import type { Check } from './types.js';
@@ -15,11 +17,13 @@ import type { Check } from './types.js';
 export const CHECK_GROUPS: readonly (readonly Check[])[] = [
   configChecks,
   databaseChecks,
+  postgresChecks,
   credentialChecks,
   connectivityChecks,
   frontendChecks,
   laravelAppChecks,
   embeddedChecks,
+  redisChecks,
   serverChecks,
   serverLaravelChecks,
 ];

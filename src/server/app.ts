@@ -4,7 +4,6 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
-import { join } from 'node:path';
 import type { AppConfig } from '../config/env.js';
 import type { Broadcaster } from './broadcasting/broadcaster.js';
 import { MemoryLoginThrottle, type LoginThrottle } from './auth/login-throttle.js';
@@ -21,6 +20,7 @@ import { chatRoutes } from './http/routes/chat.js';
 import { healthRoutes } from './http/routes/health.js';
 import { userRoutes } from './http/routes/users.js';
 import { installUploadCleanup, makeFileHandler } from './http/uploads.js';
+import { uploadsFolder } from './http/uploads-folder.js';
 import { relativeTime } from './http/i18n/index.js';
 import { publicOrigin, type PresentContext } from './presenters/index.js';
 import type { ChatStore } from './store/index.js';
@@ -30,7 +30,8 @@ const BODY_LIMIT = 256 * 1024;
 export interface BuildAppOptions {
   store: ChatStore;
   broadcaster: Broadcaster;
-  config: Pick<AppConfig, 'locale' | 'appUrl' | 'dataDir' | 'maxUploadBytes' | 'broadcastDriver' | 'host'>;
+  config: Pick<AppConfig, 'locale' | 'appUrl' | 'dataDir' | 'maxUploadBytes' | 'broadcastDriver' | 'host'> &
+    Partial<Pick<AppConfig, 'uploadsDir' | 'trustedProxies'>>;
   realtime: RealtimeInfo;
   channelApp: RouteContext['channelApp'];
   realtimeStats?: RouteContext['realtimeStats'];
@@ -59,10 +60,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     bodyLimit: BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     forceCloseConnections: true,
+    // TRUSTED_PROXIES: request.ip is the client behind the balancer, so limits stay per client.
+    trustProxy: config.trustedProxies ?? false,
     // Random, so a 500's id cannot be guessed or confused across restarts; never taken from the client.
     genReqId: () => randomBytes(8).toString('hex'),
     return503OnClosing: true,
-    clientErrorHandler: makeClientErrorHandler(locale),
+    clientErrorHandler: makeClientErrorHandler(),
     // Errors fastify raises before routing (a URL that cannot be decoded) get the envelope too.
     frameworkErrors: (_error, _request, rawReply) => {
       const reply = rawReply as unknown as FastifyReply;
@@ -87,7 +90,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
-    onFile: makeFileHandler(join(config.dataDir, 'uploads')),
+    onFile: makeFileHandler(uploadsFolder(config)),
     limits: { fileSize: config.maxUploadBytes, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 25, headerPairs: 100 },
   });
   installUploadCleanup(app);

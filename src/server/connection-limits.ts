@@ -4,21 +4,12 @@
 // WebSocket upgrades arrive as HTTP connections too and count here; their own per-address limit
 // lives in the embedded Pusher server.
 import { createServer, type RequestListener, type Server } from 'node:http';
-import { isIPv6, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../config/limits.js';
+import { addressKey } from './pusher/address-limits.js';
 
-/** The key a client is counted under: IPv4 as is (also when IPv4-mapped), IPv6 by its /64. */
-export function addressKey(address: string | undefined): string {
-  if (!address) return 'unknown';
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return mapped[1]!;
-  if (!isIPv6(address)) return address;
-  const [head = '', tail = ''] = address.split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const groups = address.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
-}
+// One notion of "a client address" for HTTP and WebSocket limits (IPv4 as is, IPv6 by its /64).
+export { addressKey } from './pusher/address-limits.js';
 
 export interface LimitedServer {
   server: Server;

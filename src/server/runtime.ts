@@ -20,7 +20,10 @@ import { hasDemoData, seedDemo, type DemoSeedResult } from './demo/seed.js';
 import { EmbeddedPusherServer } from './pusher/index.js';
 import { recordLastSeen } from './broadcasting/last-seen.js';
 import type { AppCredentials } from './pusher/signatures.js';
-import { SqliteStore } from './store/index.js';
+import { RedisLoginThrottle } from './auth/redis-login-throttle.js';
+import { joinCluster } from './scale/join-cluster.js';
+import { missingSharedCredentials } from './scale/shared-credentials.js';
+import { openChatStore, type ChatStore } from './store/index.js';
 
 export class StartupError extends Error {
   override readonly name = 'StartupError';
@@ -33,7 +36,7 @@ export interface RunningServer {
   driver: AppConfig['broadcastDriver'];
   /** Public connection details for the ready line (never the secret). */
   realtime: { key: string | null; wsUrl: string | null; credentialsSource?: PusherAppCredentials['source'] };
-  store: SqliteStore;
+  store: ChatStore;
   /** The debug-event bus behind `chatctl console` and `serve --debug`. */
   debug: DebugBus;
   /** What `demo: true` seeded (the logins to print); null without it. */
@@ -66,7 +69,9 @@ function packageVersion(): string {
 
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? (() => undefined);
-  const store = new SqliteStore(config.databasePath, { synchronous: config.synchronous });
+  const refusal = missingSharedCredentials(config);
+  if (refusal) throw new StartupError(refusal);
+  const store = await openChatStore(config);
   const debug = new DebugBus(config.broadcastDriver);
 
   let broadcaster: Broadcaster;
@@ -78,10 +83,15 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   switch (config.broadcastDriver) {
     case 'embedded': {
       credentials = embeddedCredentials(config.dataDir, config.pusher);
+      const cluster = await joinCluster(config, credentials.id, log).catch(async (error: Error) => {
+        await store.close();
+        throw new StartupError(error.message);
+      });
       embedded = new EmbeddedPusherServer({
         app: { id: credentials.id, key: credentials.key, secret: credentials.secret },
         log,
         onUserPresence: recordLastSeen(store, log),
+        ...(cluster ? { cluster } : {}),
         ...config.realtimeLimits,
         tap: debug.pusherTap,
         ...options.embedded,
@@ -115,6 +125,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       break;
   }
 
+  // Several instances count login attempts together (per client address, see TRUSTED_PROXIES).
+  const loginThrottle = config.redis ? await RedisLoginThrottle.connect(config.redis.url, config.redis.prefix) : undefined;
   // The console signs with the app /broadcasting/auth signs for; log/null keep one in pusher-app.json too.
   const consoleApp = channelApp ?? embeddedCredentials(config.dataDir, config.pusher);
   const version = options.version ?? packageVersion();
@@ -125,6 +137,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
 
   let httpServer: Server | undefined;
   const app = await buildApp({
+    ...(loginThrottle ? { loginThrottle } : {}),
     store,
     broadcaster,
     config,
@@ -148,6 +161,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await app.close();
+    await loginThrottle?.close();
+    await embedded?.close();
     await store.close();
     const code = (error as { code?: string }).code;
     if (code === 'EADDRINUSE') throw new StartupError(`Port ${config.port} on ${config.host} is already in use; pick another with --port or PORT.`);
@@ -160,6 +175,9 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     ? new RevocationWatcher({ sessions: embedded, revokedTokenIds: (ids) => store.revokedTokenIds(ids), intervalMs: options.revocationCheckMs ?? 2000, log })
     : undefined;
   revocations?.start();
+  for (const c of (await store.emailCollisions?.()) ?? []) {
+    log('warn', `users ${c.sameAs.id} <${c.sameAs.email}> and ${c.id} <${c.email}> have the same e-mail once case and Unicode form are ignored; user ${c.id} can sign in only with exactly that spelling until one address is changed.`);
+  }
 
   const address = app.server.address() as AddressInfo;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -184,6 +202,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         await embedded?.close();
         await app.close();
         await broadcaster.close();
+        await loginThrottle?.close();
         await store.close();
       })();
       return closing;

@@ -13,6 +13,7 @@ import { LoginScreen } from './screens/LoginScreen.js';
 import { loadBootstrap, type ChatBootstrap } from './session.js';
 import { endSession, SESSION_ENDED, TOKEN_REFUSED_AT_START } from './session-end.js';
 import { SessionApi } from './session-api.js';
+import { watchedConnect } from './session-watch.js';
 import type { Banner } from './state/login-form.js';
 import { ColorProvider, colorsWanted } from './theme.js';
 
@@ -63,10 +64,11 @@ export function App(props: AppProps) {
   const { exit } = useApp();
   const env = props.profileEnv ?? process.env;
 
+  const { onQuit } = props;
   const quit = useCallback(() => {
-    props.onQuit?.();
+    onQuit?.();
     exit();
-  }, [props.onQuit, exit]);
+  }, [onQuit, exit]);
 
   /** Leaves the chat for the login screen; `revoke` also logs the token out on the server. */
   const leave = useCallback(
@@ -86,11 +88,15 @@ export function App(props: AppProps) {
   );
 
   // One client per session; its 401 ends that session.
-  const session = stage.kind === 'chat' || stage.kind === 'starting' ? stage.session : null;
+  const sessionServer = stage.kind === 'chat' || stage.kind === 'starting' ? stage.session.server : null;
+  const sessionToken = stage.kind === 'chat' || stage.kind === 'starting' ? stage.session.token : null;
   const api = useMemo(
-    () => (session ? new SessionApi(session.server, session.token, () => leave(SESSION_ENDED, false)) : null),
-    [session?.server, session?.token, leave],
+    () => (sessionServer && sessionToken ? new SessionApi(sessionServer, sessionToken, () => leave(SESSION_ENDED, false)) : null),
+    [sessionServer, sessionToken, leave],
   );
+
+  // A connection the server ends may mean the token was revoked: one /api/user tells.
+  const connect = useMemo(() => watchedConnect(props.connect, () => void api?.me().catch(() => undefined)), [props.connect, api]);
 
   useEffect(() => {
     if (stage.kind !== 'starting' || !api) return;
@@ -153,7 +159,7 @@ export function App(props: AppProps) {
           bootstrap={stage.bootstrap}
           columns={size.columns}
           rows={size.rows}
-          connect={props.connect}
+          connect={connect}
           onQuit={props.onQuit}
           onLogout={() => leave(`Logged out of ${stage.session.server}.`, true)}
           {...props.chat}

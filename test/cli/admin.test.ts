@@ -96,7 +96,8 @@ describe('chatctl serve configuration errors', () => {
     ['PORT=70000', { PORT: '70000' }, 'chatctl: PORT must be a port number between 0 and 65535.\n'],
     ['unknown driver', { BROADCAST_DRIVER: 'carrier-pigeon' }, 'chatctl: BROADCAST_DRIVER=carrier-pigeon is not a broadcasting driver chatctl knows; use one of: embedded, pusher, log, null.\n'],
     ['Laravel 11 name', { BROADCAST_CONNECTION: 'reverb' }, 'chatctl: BROADCAST_CONNECTION=reverb is not a broadcasting driver chatctl knows; use one of: embedded, pusher, log, null.\n'],
-    ['mysql connection', { DB_CONNECTION: 'mysql', DB_DATABASE: 'laravel' }, 'chatctl: DB_CONNECTION=mysql is not supported: chatctl stores data in SQLite, so set DB_CONNECTION=sqlite (and DB_DATABASE to a file path) or remove both.\n'],
+    ['mysql connection', { DB_CONNECTION: 'mysql', DB_DATABASE: 'laravel' }, 'chatctl: DB_CONNECTION=mysql is not supported: chatctl stores data in SQLite or PostgreSQL, so set DB_CONNECTION=sqlite (and DB_DATABASE to a file path), DB_CONNECTION=pgsql (and DB_URL or DB_HOST, DB_DATABASE, ...) or remove it.\n'],
+    ['scaled without shared credentials', { REALTIME_SCALING: 'redis' }, 'chatctl: REALTIME_SCALING=redis needs the same PUSHER_APP_ID, PUSHER_APP_KEY and PUSHER_APP_SECRET on every instance (missing: PUSHER_APP_ID, PUSHER_APP_KEY, PUSHER_APP_SECRET); set them in .env (run `chatctl doctor` to check).\n'],
     ['bad locale', { APP_LOCALE: 'fr' }, 'chatctl: APP_LOCALE must be one of: en, ar.\n'],
     ['pusher without credentials', { BROADCAST_DRIVER: 'pusher' }, 'chatctl: BROADCAST_DRIVER=pusher needs PUSHER_APP_ID, PUSHER_APP_KEY and PUSHER_APP_SECRET; set them (run `chatctl doctor` to check) or use BROADCAST_DRIVER=embedded.\n'],
   ];

@@ -159,6 +159,23 @@ describe('chatctl console (the binary)', () => {
     }
   });
 
+  it('the server stopping under a watching console: exit 4, saying so', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'chatctl-console-stop-'));
+    try {
+      const short = await startServe(['--port', '0', '--db', join(other, 'chat.sqlite')], { cwd: other, env: { BROADCAST_DRIVER: 'embedded' } });
+      const child = spawn(CHATCTL, ['console', '--server', short.url, '--db', join(other, 'chat.sqlite')], { cwd: other, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+      await expect.poll(() => stderr.includes('watching '), { timeout: 10_000 }).toBe(true);
+      await short.stop('SIGTERM');
+      expect(await exited).toBe(4);
+      expect(stderr.split('\n')[1]).toMatch(new RegExp(`^chatctl: ${short.url.replace(/[.]/g, '\\.')} closed the console stream( \\([A-Z_]+\\))?: it stopped, or dropped this console for reading too slowly\\.$`));
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it('help lists the filters and examples', async () => {
     const help = await runCli(['console', '--help']);
     expect(help.code).toBe(0);

@@ -6,6 +6,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LATEST_SCHEMA_VERSION } from '../../src/doctor/database.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { closedPort } from '../helpers/net.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -82,7 +83,7 @@ describe('chatctl doctor: a healthy embedded setup with its server running', () 
       'server.websocket': 'ok',
       'server.auth-endpoint': 'ok',
     });
-    expect(byId(report.checks, 'database.schema').detail).toBe('schema version 1 (latest), 0 users');
+    expect(byId(report.checks, 'database.schema').detail).toBe(`schema version ${LATEST_SCHEMA_VERSION} (latest), 0 users`);
     expect(byId(report.checks, 'embedded.file-mode').detail).toMatch(/has mode 0600/);
     expect(byId(report.checks, 'server.realtime').detail).toBe(
       `driver embedded, key ${server.realtime.key} (matches this configuration); clients connect to ws://127.0.0.1:${server.port}`,
@@ -241,7 +242,7 @@ describe('chatctl doctor: BROADCAST_DRIVER=pusher through another chatctl', () =
     expect(Date.now() - started).toBeLessThan(2000 + 3000); // timeout + node start-up, with margin
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
-      `[FAIL] HTTP API (signed request)\n       • http://127.0.0.1:${port} is unreachable from here: connection refused (nothing listens there)\n       → check PUSHER_HOST, PUSHER_PORT and PUSHER_SCHEME, and that the server runs and is reachable from here\n`,
+      `[FAIL] HTTP API (signed request)\n       • http://127.0.0.1:${port} is unreachable from here: connection refused (nothing listens there)\n       → check PUSHER_HOST, PUSHER_PORT and PUSHER_SCHEME, and that the server runs and is reachable from here; watch it live: chatctl console\n`,
     );
     expect(result.stdout).toContain(`[FAIL] WebSocket handshake\n       • ws://127.0.0.1:${port}/app/relay-key-0123456789 is unreachable from here: connection refused (nothing listens there)\n`);
     expect(result.stdout.endsWith('\nDoctor found 2 problems (0 warnings).\n')).toBe(true);

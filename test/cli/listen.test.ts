@@ -38,14 +38,14 @@ describe('chatctl listen', () => {
     expect(await exited).toBe(0);
   });
 
-  it('a refused token is one clear sentence and exit 1', async () => {
+  it('a refused token is one clear sentence and exit 3', async () => {
     const res = await runCli(['listen', '--server', server.url, '--token', 'nope']);
-    expect(res).toEqual({ code: 1, stdout: '', stderr: 'chatctl: the token was refused (401); create a new one with chatctl token create.\n' });
+    expect(res).toEqual({ code: 3, stdout: '', stderr: 'chatctl: the server refused the token (401): run chatctl login again or pass a valid --token.\n' });
   });
 
-  it('no server is one clear sentence and exit 1', async () => {
+  it('no server is one clear sentence and exit 4', async () => {
     const res = await runCli(['listen', '--server', 'http://127.0.0.1:9', '--token', 'x']);
-    expect(res.code).toBe(1);
+    expect(res.code).toBe(4);
     expect(res.stderr).toMatch(/^chatctl: Cannot reach http:\/\/127\.0\.0\.1:9 \(.+\); is chatctl serve running\?\n$/);
   });
 });

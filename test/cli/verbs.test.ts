@@ -124,7 +124,7 @@ describe('chatctl scripting verbs', () => {
       expect(res).toEqual({ code: 0, stdout: `Logged out of ${server.url}\n`, stderr: '' });
       expect(readProfile()).toEqual({ server: server.url });
       expect((await api(server, 'GET', '/api/user', { token })).status).toBe(401);
-      expect(await cli(['conversations'])).toEqual({ code: 1, stdout: '', stderr: NO_TOKEN });
+      expect(await cli(['conversations'])).toEqual({ code: 3, stdout: '', stderr: NO_TOKEN });
       // logging out with a token the server already revoked still succeeds
       const again = await cli(['logout', '--token', token, '--json']);
       expect(again).toEqual({ code: 0, stdout: `${JSON.stringify({ server: server.url, revoked: false })}\n`, stderr: '' });
@@ -134,19 +134,19 @@ describe('chatctl scripting verbs', () => {
   describe('conversations, start, messages, send', () => {
     it('no token anywhere is one sentence', async () => {
       for (const args of [['conversations'], ['start', '2'], ['messages', '1'], ['send', '1', 'hi']]) {
-        expect(await cli([...args, '--server', server.url])).toEqual({ code: 1, stdout: '', stderr: NO_TOKEN });
+        expect(await cli([...args, '--server', server.url])).toEqual({ code: 3, stdout: '', stderr: NO_TOKEN });
       }
     });
 
     it('a refused token says to log in again', async () => {
-      expect(await cli(['conversations', '--server', server.url, '--token', '1|nope'])).toEqual({ code: 1, stdout: '', stderr: REFUSED });
+      expect(await cli(['conversations', '--server', server.url, '--token', '1|nope'])).toEqual({ code: 3, stdout: '', stderr: REFUSED });
     });
 
     it('a saved token is not sent to another server named with --server', async () => {
       await loginAnn();
       const other = `http://127.0.0.1:${await closedPort()}`;
       expect(await cli(['conversations', '--server', other])).toEqual({
-        code: 1,
+        code: 3,
         stdout: '',
         stderr: `chatctl: no token for ${other} (you are logged in to ${server.url}): run chatctl login --server ${other} or pass --token.\n`,
       });
@@ -237,7 +237,7 @@ describe('chatctl scripting verbs', () => {
       expect((await cli(['send', String(id), 'a rather long message that will not fit in the column'])).code).toBe(0);
       const mine = (await cli(['conversations'])).stdout.split('\n')[1];
       expect(mine).toMatch(new RegExp(`^${id}   Eve   0       You: a rather long message that will no…  \\d+ seconds? ago$`));
-    });
+    }, 90_000); // some twenty child processes: generous on a loaded machine
 
     it('CHATCTL_SERVER and CHATCTL_TOKEN work without a profile, and flags win over them', async () => {
       const env = { CHATCTL_SERVER: server.url, CHATCTL_TOKEN: ann.token };
@@ -250,7 +250,7 @@ describe('chatctl scripting verbs', () => {
         stdout: '',
         stderr: 'chatctl: You cannot start a conversation with yourself.\n',
       });
-      expect(await cli(['conversations', '--token', '1|bad'], { env })).toEqual({ code: 1, stdout: '', stderr: REFUSED });
+      expect(await cli(['conversations', '--token', '1|bad'], { env })).toEqual({ code: 3, stdout: '', stderr: REFUSED });
       expect(existsSync(profileFile())).toBe(false);
     });
 
@@ -349,26 +349,26 @@ describe('chatctl scripting verbs', () => {
       }
     });
 
-    it('bad input is one exact sentence and exit 1', async () => {
+    it('bad input is one exact sentence: exit 2 for a usage error, 1 for what the API refused', async () => {
       const env = { CHATCTL_SERVER: server.url, CHATCTL_TOKEN: ann.token };
-      const cases: Array<[string[], string]> = [
-        [['messages', 'abc'], 'conversation id "abc" is not a positive whole number.'],
-        [['messages', '0'], 'conversation id "0" is not a positive whole number.'],
-        [['send', '1.5', 'hi'], 'conversation id "1.5" is not a positive whole number.'],
-        [['messages', '1', '--limit', '500'], '--limit "500" is more than 200.'],
-        [['messages', '1', '--before', '2', '--after', '1'], '--before and --after cannot be used together.'],
-        [['messages', '999999'], 'conversation 999999 does not exist.'],
-        [['send', '999999', 'hi'], 'conversation 999999 does not exist.'],
-        [['send', '1'], 'nothing to send: give the text, "-" to read it from stdin, or --file.'],
-        [['send', '1', 'hi', '--type', 'video'], '--type "video" is not one of text, image, file.'],
-        [['start', 'nobody.here@example.com'], 'no user has the e-mail nobody.here@example.com.'],
-        [['start', ann.email], 'you cannot start a conversation with yourself.'],
-        [['start', 'bob'], '"bob" is neither a user id nor an e-mail address.'],
-        [['start', '999999'], 'The selected user id is invalid.'],
-        [['conversations', '--server', 'ftp://example.com'], '"ftp://example.com" is not a server URL: it must start with http:// or https://.'],
+      const cases: Array<[string[], number, string]> = [
+        [['messages', 'abc'], 2, 'conversation id "abc" is not a positive whole number.'],
+        [['messages', '0'], 2, 'conversation id "0" is not a positive whole number.'],
+        [['send', '1.5', 'hi'], 2, 'conversation id "1.5" is not a positive whole number.'],
+        [['messages', '1', '--limit', '500'], 2, '--limit "500" is more than 200.'],
+        [['messages', '1', '--before', '2', '--after', '1'], 2, '--before and --after cannot be used together.'],
+        [['messages', '999999'], 1, 'conversation 999999 does not exist.'],
+        [['send', '999999', 'hi'], 1, 'conversation 999999 does not exist.'],
+        [['send', '1'], 2, 'nothing to send: give the text, "-" to read it from stdin, or --file.'],
+        [['send', '1', 'hi', '--type', 'video'], 2, '--type "video" is not one of text, image, file.'],
+        [['start', 'nobody.here@example.com'], 1, 'no user has the e-mail nobody.here@example.com.'],
+        [['start', ann.email], 1, 'you cannot start a conversation with yourself.'],
+        [['start', 'bob'], 2, '"bob" is neither a user id nor an e-mail address.'],
+        [['start', '999999'], 1, 'The selected user id is invalid.'],
+        [['conversations', '--server', 'ftp://example.com'], 2, '"ftp://example.com" is not a server URL: it must start with http:// or https://.'],
       ];
-      for (const [args, sentence] of cases) {
-        expect({ args, ...(await cli(args, { env })) }).toEqual({ args, code: 1, stdout: '', stderr: `chatctl: ${sentence}\n` });
+      for (const [args, code, sentence] of cases) {
+        expect({ args, ...(await cli(args, { env })) }).toEqual({ args, code, stdout: '', stderr: `chatctl: ${sentence}\n` });
       }
       // someone else's conversation
       const bobCid = Number((await cli(['start', String(cid.id)], { env: { ...env, CHATCTL_TOKEN: bob.token } })).stdout);
@@ -379,11 +379,11 @@ describe('chatctl scripting verbs', () => {
       });
     });
 
-    it('an unreachable server is the client sentence', async () => {
+    it('an unreachable server is the client sentence, exit 4', async () => {
       const port = await closedPort();
       const res = await cli(['conversations', '--server', `http://127.0.0.1:${port}`, '--token', 'x']);
       expect(res).toEqual({
-        code: 1,
+        code: 4,
         stdout: '',
         stderr: `chatctl: Cannot reach http://127.0.0.1:${port} (connect ECONNREFUSED 127.0.0.1:${port}); is chatctl serve running?\n`,
       });
@@ -397,6 +397,7 @@ describe('chatctl scripting verbs', () => {
         expect(res.stdout).toContain('--server <url>');
         if (!['login', 'smoke'].includes(verb)) expect(res.stdout).toContain('--token <token>');
         expect(res.stdout).toContain('--json');
+        expect(res.stdout).toContain('\nExit codes: 0 ok, 1 API or validation error, 2 usage error, 3 authentication (401),\n4 network (cannot reach the server), 5 timeout.\n');
       }
     });
   });
@@ -448,20 +449,32 @@ describe('chatctl scripting verbs', () => {
       expect(res.stdout).not.toContain('\u001b[');
     });
 
-    it('reports the real-time steps as skipped (exit 0) when broadcasting is log', async () => {
+    it('fails at "realtime connect" with the fix when broadcasting is log; --skip-realtime skips those steps', async () => {
       const logServer = await startTestServer({ BROADCAST_DRIVER: 'log' });
       try {
-        const res = await cli(['smoke', '--server', logServer.url, '--json']);
+        const failing = await cli(['smoke', '--server', logServer.url, '--json']);
+        const error =
+          "the server's broadcasting driver is log, so messages are never delivered in real time; set BROADCAST_DRIVER=embedded (built in, no account) or pusher with PUSHER_* credentials and restart chatctl serve, or pass --skip-realtime to test the HTTP API alone.";
+        expect(failing.stderr).toBe(`chatctl: smoke test failed at step "realtime connect": ${error}\n`);
+        expect(failing.code).toBe(1);
+        expect(JSON.parse(failing.stdout).steps.map((s: any) => [s.name, s.ok, s.error])).toEqual([
+          ['health', true, undefined],
+          ['register users', true, undefined],
+          ['start conversation', true, undefined],
+          ['realtime connect', false, error],
+        ]);
+
+        const res = await cli(['smoke', '--server', logServer.url, '--json', '--skip-realtime']);
         expect(res.stderr).toBe('');
         expect(res.code).toBe(0);
         const report = JSON.parse(res.stdout);
         expect(report.ok).toBe(true);
         expect(report.latency_ms).toBeNull();
-        const reason = "the server's broadcasting driver is log, so there is no real-time delivery to check.";
+        const reason = '--skip-realtime.';
         expect(report.steps.map((s: any) => [s.name, s.ok, s.skipped])).toEqual(
           STEPS.map((name) => [name, true, name === 'realtime connect' || name === 'receive message.sent' ? reason : undefined]),
         );
-        const text = await cli(['smoke', '--server', logServer.url]);
+        const text = await cli(['smoke', '--server', logServer.url, '--skip-realtime']);
         expect(text.code).toBe(0);
         const lines = text.stdout.trimEnd().split('\n');
         expect(lines[3]).toBe(`skip realtime connect       skipped: ${reason}`);
@@ -472,18 +485,18 @@ describe('chatctl scripting verbs', () => {
       }
     });
 
-    it('fails with exit 1 and one sentence when the server is unreachable', async () => {
+    it('fails with exit 4 and one sentence when the server is unreachable', async () => {
       const port = await closedPort();
       const url = `http://127.0.0.1:${port}`;
       const error = `Cannot reach ${url} (connect ECONNREFUSED 127.0.0.1:${port}); is chatctl serve running?`;
       const res = await cli(['smoke', '--server', url, '--json']);
-      expect(res.code).toBe(1);
+      expect(res.code).toBe(4);
       expect(res.stderr).toBe(`chatctl: smoke test failed at step "health": ${error}\n`);
       const report = JSON.parse(res.stdout);
       expect(report).toEqual({ ok: false, server: url, steps: [{ name: 'health', ok: false, ms: report.steps[0].ms, error }], latency_ms: null });
 
       const text = await cli(['smoke', '--server', url]);
-      expect(text.code).toBe(1);
+      expect(text.code).toBe(4);
       expect(text.stdout).toMatch(new RegExp(`^FAIL health +\\d+ ms  ${error.replace(/[.()?]/g, '\\$&')}\n$`));
       expect(text.stderr).toBe(`chatctl: smoke test failed at step "health": ${error}\n`);
     });
@@ -503,7 +516,7 @@ describe('chatctl scripting verbs', () => {
         const res = await cli(['smoke', '--server', broken.url, '--timeout', '1', '--json']);
         const error = `no WebSocket connection to ws://127.0.0.1:${port} within 1 s.`;
         expect(res.stderr).toBe(`chatctl: smoke test failed at step "realtime connect": ${error}\n`);
-        expect(res.code).toBe(1);
+        expect(res.code).toBe(5);
         const report = JSON.parse(res.stdout);
         expect(report.ok).toBe(false);
         expect(report.steps.map((s: any) => [s.name, s.ok, s.error])).toEqual([
@@ -520,7 +533,7 @@ describe('chatctl scripting verbs', () => {
 
     it('rejects a bad --timeout', async () => {
       expect(await cli(['smoke', '--server', server.url, '--timeout', 'soon'])).toEqual({
-        code: 1,
+        code: 2,
         stdout: '',
         stderr: 'chatctl: --timeout "soon" is not a number of seconds between 0 and 600.\n',
       });

@@ -336,3 +336,23 @@ describe('chatctl console: who may watch', () => {
     await expect.poll(() => server.debug.subscriberCount).toBe(0);
   });
 });
+
+describe('chatctl console: bounds and lifecycle', () => {
+  it('at most maxConsoles watch (429 beyond), heartbeats flow, and a stopping server ends every stream', async () => {
+    const server = await startTestServer({ ...APP }, { console: { maxConsoles: 2, heartbeatMs: 100 } });
+    try {
+      const first = await openConsole(server, signedConsolePath(CREDS));
+      const second = await openConsole(server, signedConsolePath(CREDS));
+      expect([first.status, second.status]).toEqual([200, 200]);
+      const third = await openConsole(server, signedConsolePath(CREDS));
+      expect(third.status).toBe(429);
+      expect(JSON.parse(await third.text())).toEqual({ status: false, message: 'Too many consoles are watching already (at most 2).' });
+      expect(await first.waitFor((e) => e.kind === 'heartbeat')).toEqual({ kind: 'heartbeat', at: expect.stringMatching(AT) });
+
+      await server.stop();
+      await expect.poll(() => first.ended() && second.ended(), { timeout: 5000 }).toBe(true);
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createServer as createTcpServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONSOLE_HINT } from '../../src/doctor/console-hint.js';
 import { SWAPPED_FIX } from '../../src/doctor/connectivity.js';
 import { dnsResolves } from '../../src/doctor/net.js';
 import { OFFLINE_SKIP } from '../../src/doctor/runner.js';
@@ -138,9 +139,9 @@ describe('swapped key and secret (item 3)', () => {
     expect(byId(checks, 'connectivity.http-api')).toMatchObject({
       status: 'fail',
       detail: `PUSHER_APP_KEY and PUSHER_APP_SECRET are swapped: http://127.0.0.1:${relay.port} refused the request (401) but accepts it signed with the two values the other way round`,
-      fix: SWAPPED_FIX,
+      fix: `${SWAPPED_FIX}; ${CONSOLE_HINT}`,
     });
-    expect(byId(checks, 'connectivity.websocket')).toMatchObject({ status: 'fail', fix: SWAPPED_FIX });
+    expect(byId(checks, 'connectivity.websocket')).toMatchObject({ status: 'fail', fix: `${SWAPPED_FIX}; ${CONSOLE_HINT}` });
     expect(byId(checks, 'connectivity.websocket').detail).toMatch(/^PUSHER_APP_KEY and PUSHER_APP_SECRET are swapped: ws:\/\/127\.0\.0\.1:\d+\/app\/\*{8}op \(29 chars\) answered 4001 \(unknown key\) but knows PUSHER_APP_SECRET's value as a key$/);
     expect(result.stdout).not.toContain(APP.secret);
   });

@@ -115,7 +115,7 @@ describe('chatctl chat in tmux (end to end)', { timeout: 60_000 }, () => {
     expect(stderr).toBe('chatctl: chatctl chat needs an interactive terminal; from scripts use chatctl messages, send and listen.\n');
   });
 
-  it('a refused token or an unreachable server is one sentence too (before any screen)', async () => {
+  it('without a terminal, a refused token or an unreachable server is one sentence too (before any screen)', async () => {
     const refused = await chatctl(['chat', '--server', server.url, '--token', 'nope'], { CHATCTL_CONFIG_DIR: join(dir, 'empty-config') });
     expect(refused.code).toBe(1);
     expect(refused.stdout).toBe('');
@@ -200,6 +200,32 @@ describe('chatctl chat in tmux (end to end)', { timeout: 60_000 }, () => {
     expect(readFileSync(join(dir, 'stderr'), 'utf8').replace(/\u001b\[[\d;?]*[A-Za-z]/g, '')).toBe('');
     // the shell ended with it, and so did the session
     await expect(tmux('has-session', '-t', SESSION)).rejects.toThrow();
+  });
+
+  it('in a terminal, a refused token opens the login screen with one line saying why (not an error)', async () => {
+    const exitFile = join(dir, 'refused-exit');
+    files = { exit: exitFile, stderr: join(dir, 'refused-stderr') };
+    const command = [
+      `CHATCTL_CONFIG_DIR=${quote(join(dir, 'refused-config'))}`,
+      quote(CHATCTL),
+      'chat',
+      '--server',
+      quote(server.url),
+      '--token',
+      'revoked-or-made-up',
+      `2>${quote(files.stderr)};`,
+      `echo $? > ${quote(exitFile)}`,
+    ].join(' ');
+    await tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '35', command);
+    const form = await waitForScreen(/Log in to chat/);
+    expect(form).toContain('The server refused the token from --token. Log in instead.');
+    await tmux('send-keys', '-t', SESSION, 'C-c');
+    const start = Date.now();
+    while (!ended()) {
+      if (Date.now() - start > 15_000) throw new Error('chatctl chat did not exit after Ctrl-C on the login screen');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(readFileSync(exitFile, 'utf8').trim()).toBe('0');
   });
 
   it('with no profile at all: logs in through the form, sends a message, and the login is saved', async () => {

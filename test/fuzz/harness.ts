@@ -97,6 +97,12 @@ export function rawHttp(port: number, head: Buffer, body: Buffer, timeoutMs = 10
 }
 
 function parseResponse(raw: Buffer): RawResponse {
+  const response = parseOne(raw);
+  // Interim answers (100 Continue) come before the real one.
+  return response.status >= 100 && response.status < 200 && response.body.length > 0 ? parseResponse(response.body) : response;
+}
+
+function parseOne(raw: Buffer): RawResponse {
   const end = raw.indexOf('\r\n\r\n');
   if (end === -1) return { status: 0, headers: {}, body: raw };
   const lines = raw.subarray(0, end).toString('latin1').split('\r\n');

@@ -77,6 +77,11 @@ const routes = (a: Actors) =>
     fc.constantFrom({ method: 'POST', path: '/api/login' }, { method: 'POST', path: '/api/register' }, { method: 'POST', path: '/api/logout' }),
     fc.constantFrom({ method: 'GET', path: '/api/chat/realtime' }, { method: 'GET', path: '/health' }),
     fc.constantFrom({ method: 'POST', path: '/apps/1/events' }, { method: 'GET', path: '/apps/1/channels' }, { method: 'GET', path: '/app/key' }),
+    // Raw bytes above ASCII on the request line (no spaces or line breaks: those only end the line).
+    fc
+      .uint8Array({ minLength: 1, maxLength: 12 })
+      .map((u) => Buffer.from(u.filter((b) => b > 0x20 && b !== 0x7f)).toString('latin1'))
+      .chain((raw) => fc.constantFrom({ method: 'GET', path: `/api/users?search=${raw}` }, { method: 'GET', path: `/api/chat/conversations/${raw}/messages` })),
     fc.tuple(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'BREW'), weirdText).map(([method, p]) => ({ method, path: `/${encodeURIComponent(p)}` })),
   );
 
@@ -151,6 +156,7 @@ const multipartBody = fc
   });
 
 const bodies = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ type: fc.constant('text'), message: fc.string({ minLength: 1, maxLength: 30 }) }).map((v) => ({ contentType: 'application/json', body: bytes(JSON.stringify(v)) })) },
   fc.constant({ contentType: undefined as string | undefined, body: Buffer.alloc(0) }),
   fc.jsonValue({ maxDepth: 4 }).map((v) => ({ contentType: 'application/json', body: bytes(JSON.stringify(v) ?? 'null') })),
   { weight: 3, arbitrary: wrongTypes.map((v) => ({ contentType: 'application/json', body: bytes(JSON.stringify(v)) })) },
@@ -162,7 +168,7 @@ const bodies = fc.oneof(
     contentType: 'application/x-www-form-urlencoded',
     body: bytes(`type=${v.type}&file[kind]=uploaded-file&file[storedName]=${encodeURIComponent(v.file.storedName)}&file[size]=${v.file.size}&message=hi`),
   })),
-  wrongTypes.map((v) => ({ contentType: 'application/x-www-form-urlencoded', body: bytes(new URLSearchParams(Object.entries(v).map(([k, x]) => [k, JSON.stringify(x) ?? ''] as [string, string])).toString()) })),
+  wrongTypes.map((v) => ({ contentType: 'application/x-www-form-urlencoded', body: bytes(new URLSearchParams(Object.entries(v).map(([k, x]): [string, string] => [k, JSON.stringify(x) ?? ''])).toString()) })),
   fc.constantFrom('message[]=a&message[]=b&type=text', 'message[a]=1&type=text', '__proto__[x]=1&message=a&type=text', 'message=%ff%fe&type=text', 'type=text&message=' + 'x'.repeat(5000)).map((b) => ({
     contentType: 'application/x-www-form-urlencoded',
     body: bytes(b),
@@ -200,7 +206,7 @@ const hostHeader = fc.oneof(
 
 const contentLength = fc.oneof(
   { weight: 8, arbitrary: fc.constant('exact') },
-  { weight: 2, arbitrary: fc.constantFrom('abc', '-1', '1e3', 'duplicate', 'shorter', 'zero', '+5', ' 5', 'chunked', 'chunked-and-length', 'bad-chunk') },
+  { weight: 2, arbitrary: fc.constantFrom('abc', '-1', '1e3', 'duplicate', 'shorter', 'zero', 'plus', 'spaced', 'chunked', 'chunked-and-length', 'bad-chunk') },
 );
 
 const auth = fc.constantFrom('participant', 'participant', 'participant', 'other', 'stranger', 'none', 'garbage');
@@ -235,6 +241,9 @@ export function requests(a: Actors): fc.Arbitrary<FuzzRequest> {
         case 'duplicate': headers.push(`Content-Length: ${payload.length}`, `Content-Length: ${payload.length + 1}`); break;
         case 'shorter': headers.push(`Content-Length: ${Math.floor(payload.length / 2)}`); break;
         case 'zero': headers.push('Content-Length: 0'); break;
+        // Never more than is sent: a client that promises more bytes than it sends just waits.
+        case 'plus': headers.push(`Content-Length: +${payload.length}`); break;
+        case 'spaced': headers.push(`Content-Length:  ${payload.length} `); break;
         case 'chunked': headers.push('Transfer-Encoding: chunked'); payload = chunked(payload); break;
         case 'chunked-and-length': headers.push('Transfer-Encoding: chunked', `Content-Length: ${payload.length}`); payload = chunked(payload); break;
         case 'bad-chunk': headers.push('Transfer-Encoding: chunked'); payload = Buffer.concat([bytes('zz\r\n'), payload, bytes('\r\n0\r\n\r\n')]); break;

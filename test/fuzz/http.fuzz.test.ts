@@ -6,11 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register, rawHttp, startFuzzServer, type FuzzServer } from './harness.js';
 import { requests, type Actors, type FuzzRequest } from './http-arbitraries.js';
 
-const SEED = 20261201;
-const RUNS = 600;
-const TIME_LIMIT_MS = 30_000;
+/** Fixed in CI; FUZZ_SEED=n explores another sequence (the failing seed is printed). */
+const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
+const RUNS = 3000;
+const TIME_LIMIT_MS = 20_000;
 /** Heap after GC may end this much above where it started (caches, JIT, statement caches). */
-const HEAP_SLACK_BYTES = 24 * 1024 * 1024;
+const HEAP_SLACK_BYTES = 8 * 1024 * 1024;
 
 /** The failing request in one line (the default report prints every byte of it). */
 function briefReport(details: fc.RunDetails<[FuzzRequest]>): void {
@@ -65,7 +66,7 @@ describe('HTTP fuzz', () => {
         expect(res.status, context).toBeGreaterThanOrEqual(100);
         expect(res.status, context).toBeLessThan(500);
         // The Pusher HTTP API (/apps/…) answers in Pusher's own error shape; everything else is the chat's envelope.
-        if ((res.headers['content-type'] ?? '').startsWith('application/json') && res.status >= 400 && !request.pusherApi) {
+        if ((res.headers['content-type'] ?? '').startsWith('application/json') && res.status >= 400 && !request.pusherApi && res.body.length > 0) {
           const body = JSON.parse(res.body.toString('utf8')) as { status: unknown; message: unknown };
           expect({ status: body.status, message: typeof body.message }, context).toEqual({ status: false, message: 'string' });
         }

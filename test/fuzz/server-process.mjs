@@ -2,6 +2,7 @@
 // measured without the test's own allocations. Runs the built code (dist/), like the CLI tests.
 // argv[2]: a data folder. IPC: {type:'heap'} → {type:'heap', heapUsed}; {type:'stop'} → exits 0.
 import { join } from 'node:path';
+import process from 'node:process';
 import { loadConfig } from '../../dist/config/env.js';
 import { startServer } from '../../dist/server/runtime.js';
 

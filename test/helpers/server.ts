@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type AppConfig } from '../../src/config/env.js';
 import { startServer, type RunningServer, type StartOptions } from '../../src/server/runtime.js';
+import type { SqliteStore } from '../../src/server/store/index.js';
 
 export interface TestServer extends RunningServer {
+  /** SQLite unless the test sets DB_CONNECTION (then cast it back to ChatStore). */
+  store: SqliteStore;
   dir: string;
   config: AppConfig;
   /** Stops the server and removes its folder. */
@@ -25,6 +28,7 @@ export async function startTestServer(
   const server = await startServer(config, options);
   return {
     ...server,
+    store: server.store as SqliteStore,
     dir,
     config,
     async stop() {

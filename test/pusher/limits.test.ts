@@ -132,6 +132,26 @@ describe('public channels', () => {
     expect(client.connection.state).toBe('connected');
   });
 
+  it('stay off without touching #server-to-user-{id}, which a signed-in socket still gets', async () => {
+    const h = await start({ publicChannels: false });
+    const { signUser } = await import('../../src/server/pusher/signatures.js');
+    const { ws, first } = await connect(h.port);
+    const socketId = (JSON.parse(first.data as string) as { socket_id: string }).socket_id;
+    const frames: Record<string, unknown>[] = [];
+    ws.on('message', (data) => frames.push(JSON.parse(data.toString()) as Record<string, unknown>));
+    const userData = '{"id":"42"}';
+    ws.send(JSON.stringify({ event: 'pusher:signin', data: { auth: signUser(APP, socketId, userData), user_data: userData } }));
+    ws.send(JSON.stringify({ event: 'pusher:subscribe', data: { auth: '', channel: '#server-to-user-42' } }));
+    ws.send(JSON.stringify({ event: 'pusher:subscribe', data: { auth: '', channel: 'server-to-user-42' } }));
+    const deadline = Date.now() + 5000;
+    while (frames.length < 3 && Date.now() < deadline) await sleep(20);
+    expect(frames.map((f) => [f.event, f.channel ?? null])).toEqual([
+      ['pusher:signin_success', null],
+      ['pusher_internal:subscription_succeeded', '#server-to-user-42'],
+      ['pusher:subscription_error', 'server-to-user-42'],
+    ]);
+  });
+
   it('are allowed when enabled, up to the per-connection channel cap', async () => {
     const h = await start({ publicChannels: true, maxChannelsPerConnection: 3 });
     const client = pusherClient(h.port);
@@ -190,5 +210,25 @@ describe('addressKey', () => {
     expect(addressKey('::1')).toBe('0:0:0:0::/64');
     expect(addressKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
     expect(addressKey(undefined)).toBe('unknown');
+  });
+});
+
+describe('limitLog', () => {
+  it('passes N lines per window, sums up the rest when the window ends, and starts afresh', async () => {
+    const { limitLog } = await import('../../src/server/pusher/log-limiter.js');
+    let clock = 0;
+    const lines: string[] = [];
+    const limited = limitLog((level, message) => lines.push(`${level}: ${message}`), { maxLines: 2, intervalMs: 10_000, now: () => clock });
+    for (let i = 0; i < 5; i++) limited.log('warn', `w${i}`);
+    expect(lines).toEqual(['warn: w0', 'warn: w1']);
+    clock = 10_000;
+    limited.log('info', 'next window');
+    expect(lines).toEqual(['warn: w0', 'warn: w1', 'warn: pusher: suppressed 3 more connection warnings (at most 2 are written per 10 s)', 'info: next window']);
+    limited.log('warn', 'x');
+    limited.log('warn', 'y');
+    limited.flush();
+    expect(lines.slice(4)).toEqual(['warn: x', 'warn: pusher: suppressed 1 more connection warning (at most 2 are written per 10 s)']);
+    limited.flush();
+    expect(lines).toHaveLength(6);
   });
 });

@@ -33,19 +33,19 @@ describe('HTTP connection limits', () => {
       socket.write('GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: '); // never finished
     }
     // Refused ones are closed by the server right away.
-    await expect.poll(() => sockets.filter((s) => !s.destroyed).length, { timeout: 5000 }).toBe(50);
+    await expect.poll(() => sockets.filter((s) => !s.destroyed).length, { timeout: 15_000 }).toBe(50);
 
     const started = Date.now();
     const health = await requestFrom('127.0.0.3', server.port, 'GET', '/health');
     expect(health.status).toBe(200);
     expect(health.body.data.status).toBe('ok');
-    expect(Date.now() - started).toBeLessThan(3000);
+    expect(Date.now() - started).toBeLessThan(10_000);
 
     // The same address may connect again once its half-sent requests timed out (headers timeout 2 s).
     await Promise.all(sockets.map(closed));
     const again = await requestFrom('127.0.0.2', server.port, 'GET', '/health');
     expect(again.status).toBe(200);
-  }, 30_000);
+  }, 60_000);
 });
 
 describe('connection limit settings', () => {
@@ -54,7 +54,7 @@ describe('connection limit settings', () => {
       maxConnections: 15_000,
       maxConnectionsPerAddress: 512,
       headersTimeoutMs: 15_000,
-      requestTimeoutMs: 120_000,
+      requestTimeoutMs: 300_000,
       keepAliveTimeoutMs: 5_000,
     });
     expect(connectionLimitsFrom({ CHATCTL_MAX_CONNECTIONS: 10, CHATCTL_MAX_CONNECTIONS_PER_IP: 2, CHATCTL_HEADERS_TIMEOUT: 30, CHATCTL_REQUEST_TIMEOUT: 10, CHATCTL_KEEPALIVE_TIMEOUT: 1 })).toEqual({

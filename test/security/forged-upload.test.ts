@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { historyOf, registerAs, uploadsIn } from '../helpers/flows.js';
+import { historyOf, registerAs, upload, uploadsIn } from '../helpers/flows.js';
 import { api, startConversation, startTestServer, type TestServer, type TestUser } from '../helpers/server.js';
 
 const FILE_ERROR = { file: ['The file field must be a file.'] };
@@ -103,5 +103,18 @@ describe('forged upload records', () => {
     }
     expect(secret).toContain('pusher-app.json');
     expect(uploadsIn(server.dir)).toEqual([]);
+  });
+
+  it('a recorded size that differs from the file never reaches Content-Length (keep-alive stays intact)', async () => {
+    const res = await upload(server, ann, conversationId, { file: { bytes: 'exactly these bytes', name: 'n.txt', mime: 'text/plain' } });
+    expect(res.status).toBe(201);
+    const id = res.body.data.id as number;
+    server.store.db.prepare(`UPDATE messages SET attachment = json_set(attachment, '$.size', 999999) WHERE id = ?`).run(id);
+    for (let i = 0; i < 3; i++) {
+      const got = await fetch(`${server.url}/api/chat/messages/${id}/attachment`, { headers: { authorization: `Bearer ${bob.token}` } });
+      expect(got.status).toBe(200);
+      expect(got.headers.get('content-length')).toBe('19');
+      expect(await got.text()).toBe('exactly these bytes');
+    }
   });
 });

@@ -17,18 +17,23 @@ describe('login throttle over HTTP', () => {
   });
   afterAll(() => server.stop());
 
-  it('500 concurrent wrong logins for one e-mail: exactly 5 checked, 495 × 429 with Retry-After; /health stays fast', async () => {
-    const burst = Array.from({ length: 500 }, (_, i) =>
-      requestFrom('127.0.0.2', server.port, 'POST', '/api/login', { email: 'tess@throttle.test', password: `wrong-${i}-password` }),
-    );
-    // While the burst is being answered, other requests are served promptly.
+  /** Fires 500 logins at once, measures one /health sent right after them, waits for all. */
+  async function burst(from: string, body: (i: number) => unknown) {
+    const pending = Array.from({ length: 500 }, (_, i) => requestFrom(from, server.port, 'POST', '/api/login', body(i)));
     const started = Date.now();
     const health = await api(server, 'GET', '/health');
     const healthMs = Date.now() - started;
-    const results = await Promise.all(burst);
-
     expect(health.status).toBe(200);
-    expect(healthMs).toBeLessThan(3000);
+    return { healthMs, results: await Promise.all(pending) };
+  }
+
+  it('500 concurrent wrong logins for one e-mail: exactly 5 checked, 495 × 429 with Retry-After; /health stays fast', async () => {
+    // Baseline on this (possibly loaded) machine: the same burst of requests that never hash.
+    const cheap = await burst('127.0.0.6', () => ({ email: 'not-an-email', password: 'x' }));
+    expect(cheap.results.every((r) => r.status === 422)).toBe(true);
+    const { healthMs, results } = await burst('127.0.0.2', (i) => ({ email: 'tess@throttle.test', password: `wrong-${i}-password` }));
+    // Hashing 500 passwords would cost tens of seconds of CPU; 5 hashes cost well under one.
+    expect(healthMs).toBeLessThan(cheap.healthMs * 2 + 1500);
     const checked = results.filter((r) => r.status === 422);
     const throttled = results.filter((r) => r.status === 429);
     expect(checked.length).toBe(5);
@@ -42,7 +47,7 @@ describe('login throttle over HTTP', () => {
     expect((await requestFrom('127.0.0.2', server.port, 'POST', '/api/login', { email: 'TESS@Throttle.Test', password: PASSWORD })).status).toBe(429);
     // Another address is not locked out with it.
     expect((await requestFrom('127.0.0.3', server.port, 'POST', '/api/login', { email: 'tess@throttle.test', password: PASSWORD })).status).toBe(200);
-  });
+    }, 60_000);
 
   it('password spraying: 40 e-mails from one address, 20 checked and 20 refused; another address is unaffected', async () => {
     const tries = [];

@@ -57,4 +57,18 @@ describe('server errors are logged once with a request id', () => {
     expect(health.status).toBe(200);
     expect(health.body.data).toMatchObject({ status: 'degraded', database: 'unavailable', reason: 'database: no such table: participants' });
   });
+
+  it('a database failure while authenticating a multipart upload is a 500, not blamed on the body', async () => {
+    const other = new Database(join(dir, 'chat.sqlite'));
+    other.pragma('foreign_keys = OFF');
+    other.exec('DROP TABLE personal_access_tokens;');
+    other.close();
+    const form = new FormData();
+    form.append('file', new Blob(['x']), 'x.txt');
+    const res = await api(serve, 'POST', `/api/chat/conversations/${conversationId}/messages`, { token: ann.token, body: form });
+    expect(res.status).toBe(500);
+    expect(res.body.request_id).toMatch(/^[0-9a-f]{16}$/);
+    await expect.poll(() => serve.stderr(), { timeout: 5000 }).toContain(`request_id=${res.body.request_id} SqliteError: no such table: personal_access_tokens`);
+    expect(serve.stderr().trim().split('\n').length).toBe(2);
+  });
 });

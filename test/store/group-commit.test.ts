@@ -151,6 +151,15 @@ describe('group commit', () => {
     expect((await store.sendMessage(text(conversationId, a.id, 'lost', key))).kind).toBe('created');
   });
 
+  it('commits sends still queued when the store closes', async () => {
+    const { a, conversationId } = await pair();
+    const pending = store.sendMessage(text(conversationId, a.id, 'just before close'));
+    await store.close();
+    expect((await pending).kind).toBe('created');
+    store = new SqliteStore(path);
+    expect((await store.listMessages(conversationId, { limit: 5 })).map((m) => m.body)).toEqual(['just before close']);
+  });
+
   it('keeps synchronous=FULL by default', () => {
     expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
   });

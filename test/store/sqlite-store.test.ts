@@ -1,4 +1,5 @@
-// The SQLite store on a real file: pragmas, versioned migrations, index-only hot queries, idempotency keys.
+// SQLite-only properties of the store on a real file: pragmas, versioned migrations, index-only hot
+// queries, hashes at rest. The behaviour both stores share is in store-behaviour.test.ts.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,13 +24,6 @@ describe('SqliteStore', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function pair() {
-    const a = await store.createUser({ name: 'A', email: 'a@example.com', passwordHash: 'x' });
-    const b = await store.createUser({ name: 'B', email: 'b@example.com', passwordHash: 'x' });
-    const { conversationId } = await store.findOrCreateConversation(a.id, b.id);
-    return { a, b, conversationId };
-  }
-
   it('creates its folder and runs with WAL, foreign keys, FULL sync and a busy timeout', () => {
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -52,12 +46,6 @@ describe('SqliteStore', () => {
     store = new SqliteStore(join(dir, 'other.sqlite'));
   });
 
-  it('keeps e-mails unique regardless of case', async () => {
-    await store.createUser({ name: 'A', email: 'Ann@Example.com', passwordHash: 'x' });
-    await expect(store.createUser({ name: 'B', email: 'ann@example.COM', passwordHash: 'x' })).rejects.toThrow('already exists');
-    expect((await store.findUserByEmail('ANN@EXAMPLE.COM'))?.name).toBe('A');
-  });
-
   it('stores tokens only as SHA-256 and accepts only the exact live token', async () => {
     const user = await store.createUser({ name: 'A', email: 'a@example.com', passwordHash: 'x' });
     const { token, plainText } = await store.createToken(user.id, 'cli');
@@ -73,12 +61,6 @@ describe('SqliteStore', () => {
     expect(await store.authenticateToken(plainText)).toBeNull();
   });
 
-  it('has one conversation per unordered pair', async () => {
-    const { a, b, conversationId } = await pair();
-    expect(await store.findOrCreateConversation(b.id, a.id)).toEqual({ conversationId, created: false });
-    expect(store.db.prepare('SELECT COUNT(*) AS n FROM conversations').get()).toEqual({ n: 1 });
-  });
-
   it('answers paging and unread counts from indexes alone', () => {
     const plan = (sql: string, ...params: unknown[]) =>
       (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
@@ -90,39 +72,4 @@ describe('SqliteStore', () => {
     );
   });
 
-  it('replays an idempotent send, refuses the key for a different request, and prunes keys after 48 h', async () => {
-    const { a, conversationId } = await pair();
-    const send = (key: string, requestHash: string) =>
-      store.sendMessage({ conversationId, senderId: a.id, type: 'text', body: 'hi', attachment: null, idempotency: { key, requestHash } });
-    const first = await send('k1', 'h1');
-    expect(first.kind).toBe('created');
-    const again = await send('k1', 'h1');
-    expect(again).toEqual({ kind: 'replayed', message: first.kind === 'created' ? first.message : null });
-    expect(await send('k1', 'h2')).toEqual({ kind: 'key-reused-with-different-request' });
-    expect(store.db.prepare('SELECT COUNT(*) AS n FROM messages').get()).toEqual({ n: 1 });
-
-    clock = new Date(clock.getTime() + 47 * 3600_000);
-    expect(store.pruneIdempotencyKeys()).toBe(0);
-    clock = new Date(clock.getTime() + 2 * 3600_000);
-    expect(store.pruneIdempotencyKeys()).toBe(1);
-    expect((await send('k1', 'h2')).kind).toBe('created');
-  });
-
-  it('moves the read watermark only forwards and reports whether it changed', async () => {
-    const { a, b, conversationId } = await pair();
-    for (const body of ['1', '2', '3']) {
-      await store.sendMessage({ conversationId, senderId: a.id, type: 'text', body, attachment: null });
-    }
-    expect(await store.unreadCount(conversationId, b.id)).toBe(3);
-    expect(await store.unreadCount(conversationId, a.id)).toBe(0);
-    const read = await store.markRead(conversationId, b.id);
-    expect(read).toMatchObject({ changed: true, lastReadMessageId: 3 });
-    expect(await store.markRead(conversationId, b.id)).toMatchObject({ changed: false, lastReadMessageId: 3 });
-    expect(await store.unreadCount(conversationId, b.id)).toBe(0);
-    const page = await store.listMessages(conversationId, { limit: 2 });
-    expect(page.map((m) => [m.body, m.isRead])).toEqual([
-      ['2', true],
-      ['3', true],
-    ]);
-  });
 });

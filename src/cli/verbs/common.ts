@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import type { ApiError, ChatApi } from '../../client/api.js';
 import type { Connection } from '../../client/profile.js';
-import { CliError } from '../output.js';
+import { CliError, EXIT, EXIT_CODES_HELP } from '../output.js';
 import { oneLine, sanitize as printable } from '../../shared/terminal-text.js';
 
 export { printable };
@@ -18,8 +18,11 @@ export interface ClientOptions {
 export const NO_TOKEN = 'no token: run chatctl login or pass --token.';
 export const TOKEN_REFUSED = 'the server refused the token (401): run chatctl login again or pass a valid --token.';
 
+/** --server, and the exit codes in the help (every verb that talks to a server shares them). */
 export function serverOption(command: Command): Command {
-  return command.option('--server <url>', 'chatctl server URL (env CHATCTL_SERVER, else the one you logged in to, else http://127.0.0.1:8000)');
+  return command
+    .option('--server <url>', 'chatctl server URL (env CHATCTL_SERVER, else the one you logged in to, else http://127.0.0.1:8000)')
+    .addHelpText('after', `\n${EXIT_CODES_HELP}`);
 }
 
 /** --server, --token and optionally --json. */
@@ -33,10 +36,10 @@ export function checkServerUrl(server: string): string {
   try {
     url = new URL(server);
   } catch {
-    throw new CliError(`"${server}" is not a server URL; use something like http://127.0.0.1:8000.`);
+    throw new CliError(`"${server}" is not a server URL; use something like http://127.0.0.1:8000.`, EXIT.usage);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new CliError(`"${server}" is not a server URL: it must start with http:// or https://.`);
+    throw new CliError(`"${server}" is not a server URL: it must start with http:// or https://.`, EXIT.usage);
   }
   return server;
 }
@@ -59,9 +62,9 @@ export function requireToken(connection: Connection): string {
   if (connection.token) return connection.token;
   const saved = connection.profile.server;
   if (connection.profile.token && saved) {
-    throw new CliError(`no token for ${connection.server} (you are logged in to ${saved}): run chatctl login --server ${connection.server} or pass --token.`);
+    throw new CliError(`no token for ${connection.server} (you are logged in to ${saved}): run chatctl login --server ${connection.server} or pass --token.`, EXIT.auth);
   }
-  throw new CliError(NO_TOKEN);
+  throw new CliError(NO_TOKEN, EXIT.auth);
 }
 
 /** An API client with a token, or the "no token" sentence. */
@@ -70,6 +73,15 @@ export async function connect(options: ClientOptions): Promise<{ api: ChatApi; c
   requireToken(connection);
   const { ChatApi } = await import('../../client/api.js');
   return { api: new ChatApi(connection.server, connection.token), connection: connection as Connection & { token: string } };
+}
+
+/** `--timeout` in seconds (0 < s ≤ 600), or a usage error naming the flag. */
+export function parseSeconds(raw: string, flag = '--timeout'): number {
+  const seconds = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw.trim()) || !(seconds > 0) || seconds > 600) {
+    throw new CliError(`${flag} "${raw}" is not a number of seconds between 0 and 600.`, EXIT.usage);
+  }
+  return seconds;
 }
 
 /** A sentence ends with a full stop (server messages such as "Not Found" have none). */
@@ -92,10 +104,17 @@ export async function apiCall<T>(run: () => Promise<T>, notFound?: string): Prom
   }
 }
 
-export function toCliError(error: ApiError, notFound?: string): CliError {
-  if (error.status === 401) return new CliError(TOKEN_REFUSED);
-  if (error.status === 404 && notFound) return new CliError(notFound);
-  return new CliError(sentence(error.message));
+/** The exit code for an API failure: 4 when the server was not reached, 3 for 401, else 1. */
+export function exitCodeFor(error: ApiError): number {
+  if (error.status === 0) return EXIT.network;
+  if (error.status === 401) return EXIT.auth;
+  return EXIT.api;
+}
+
+export function toCliError(error: ApiError, notFound?: string, unauthorized = TOKEN_REFUSED): CliError {
+  if (error.status === 401) return new CliError(unauthorized, EXIT.auth);
+  if (error.status === 404 && notFound) return new CliError(notFound, EXIT.api);
+  return new CliError(sentence(error.message), exitCodeFor(error));
 }
 
 const ID = /^[1-9][0-9]{0,15}$/;
@@ -103,7 +122,7 @@ const ID = /^[1-9][0-9]{0,15}$/;
 /** A positive id from the command line, or a sentence naming what was wrong. */
 export function parseId(raw: string, what: string): number {
   const value = raw.trim();
-  if (!ID.test(value) || !Number.isSafeInteger(Number(value))) throw new CliError(`${what} "${raw}" is not a positive whole number.`);
+  if (!ID.test(value) || !Number.isSafeInteger(Number(value))) throw new CliError(`${what} "${raw}" is not a positive whole number.`, EXIT.usage);
   return Number(value);
 }
 

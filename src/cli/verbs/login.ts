@@ -1,6 +1,6 @@
 // `chatctl login` and `chatctl logout`: the profile (server, token, user) the other verbs fall back to.
 import type { Command } from 'commander';
-import { action, CliError, printJson, printLine } from '../output.js';
+import { action, CliError, EXIT, printJson, printLine } from '../output.js';
 import { apiCall, clientOptions, printable, requireToken, resolve, serverOption, toCliError, type ClientOptions } from './common.js';
 
 interface LoginOptions {
@@ -74,7 +74,7 @@ Examples:
     .action(
       action(async (options: LoginOptions) => {
         const email = options.email.trim();
-        if (!email) throw new CliError('--email must not be empty.');
+        if (!email) throw new CliError('--email must not be empty.', EXIT.usage);
         const connection = await resolve(options);
         const password = await readPassword(options);
         if (!password) throw new CliError('no password given: pass --password, pipe it on stdin or type it when asked.');

@@ -1,7 +1,7 @@
 // `chatctl messages`: a page of a conversation's history, oldest first.
 import type { Command } from 'commander';
 import type { Message } from '../../client/api.js';
-import { action, CliError, printJson, printLine } from '../output.js';
+import { action, CliError, EXIT, printJson, printLine } from '../output.js';
 import { apiCall, clientOptions, connect, parseId, printable, type ClientOptions } from './common.js';
 
 interface MessagesOptions extends ClientOptions {
@@ -45,10 +45,10 @@ Examples:
       action(async (rawId: string, options: MessagesOptions) => {
         const conversationId = parseId(rawId, 'conversation id');
         const limit = options.limit === undefined ? undefined : parseId(options.limit, '--limit');
-        if (limit !== undefined && limit > 200) throw new CliError(`--limit "${options.limit}" is more than 200.`);
+        if (limit !== undefined && limit > 200) throw new CliError(`--limit "${options.limit}" is more than 200.`, EXIT.usage);
         const beforeId = options.before === undefined ? undefined : parseId(options.before, '--before');
         const afterId = options.after === undefined ? undefined : parseId(options.after, '--after');
-        if (beforeId !== undefined && afterId !== undefined) throw new CliError('--before and --after cannot be used together.');
+        if (beforeId !== undefined && afterId !== undefined) throw new CliError('--before and --after cannot be used together.', EXIT.usage);
         const { api } = await connect(options);
         const messages = await apiCall(() => api.messages(conversationId, { limit, beforeId, afterId }), `conversation ${conversationId} does not exist.`);
         if (options.json) return printJson(messages);

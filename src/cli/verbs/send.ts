@@ -1,6 +1,6 @@
 // `chatctl send`: send a text, image or file message, safely retried with an Idempotency-Key.
 import type { Command } from 'commander';
-import { action, CliError, printJson, printLine } from '../output.js';
+import { action, CliError, EXIT, printJson, printLine } from '../output.js';
 import { clientOptions, connect, parseId, toCliError, type ClientOptions } from './common.js';
 
 interface SendOptions extends ClientOptions {
@@ -57,7 +57,7 @@ Examples:
       action(async (rawId: string, words: string[], options: SendOptions) => {
         const conversationId = parseId(rawId, 'conversation id');
         if (options.type !== undefined && !TYPES.includes(options.type as MessageType)) {
-          throw new CliError(`--type "${options.type}" is not one of text, image, file.`);
+          throw new CliError(`--type "${options.type}" is not one of text, image, file.`, EXIT.usage);
         }
         let text: string | undefined = words.length === 1 && words[0] === '-' ? await readStdin() : words.join(' ');
         if (text === '') text = undefined;
@@ -71,7 +71,7 @@ Examples:
           const mime = MIME[extname(options.file).slice(1).toLowerCase()];
           file = { path: options.file, name: basename(options.file), ...(mime ? { mime } : {}) };
         }
-        if (text === undefined && !file) throw new CliError('nothing to send: give the text, "-" to read it from stdin, or --file.');
+        if (text === undefined && !file) throw new CliError('nothing to send: give the text, "-" to read it from stdin, or --file.', EXIT.usage);
         if (text !== undefined && text.trim() === '' && !file) throw new CliError('the message is blank.');
 
         const { api } = await connect(options);

@@ -1,6 +1,6 @@
 // `chatctl start`: start (or find) the conversation with a user given by id or e-mail.
 import type { Command } from 'commander';
-import { action, CliError, printJson, printLine } from '../output.js';
+import { action, CliError, EXIT, printJson, printLine } from '../output.js';
 import { apiCall, clientOptions, connect, parseId, type ClientOptions } from './common.js';
 
 export function registerStart(program: Command): void {
@@ -36,7 +36,7 @@ Examples:
           }
           userId = found[0]!.id;
         } else {
-          if (!/^\d+$/.test(target)) throw new CliError(`"${who}" is neither a user id nor an e-mail address.`);
+          if (!/^\d+$/.test(target)) throw new CliError(`"${who}" is neither a user id nor an e-mail address.`, EXIT.usage);
           userId = parseId(target, 'user id');
         }
         const result = await apiCall(() => api.startConversation(userId));

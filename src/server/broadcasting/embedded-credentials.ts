@@ -55,7 +55,7 @@ export function embeddedCredentials(dataDir: string, pusher: PusherSettings): Pu
     key: randomBytes(10).toString('hex'),
     secret: randomBytes(20).toString('hex'),
   };
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   writeFileSync(file, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   return { ...created, source: 'generated' };

@@ -13,7 +13,11 @@ export function installDeclaredLengthLimit(app: FastifyInstance, locale: Locale,
     const declared = request.headers['content-length'];
     if (declared === undefined) return;
     const length = Number(declared);
-    const limit = request.routeOptions.config.acceptsUpload ? limits.uploadBytes + MULTIPART_OVERHEAD : limits.bodyBytes;
+    // JSON and form parsers already compare the declared length with their own bodyLimit (the
+    // Pusher HTTP API has a larger one); multipart is streamed by a plugin that does not.
+    const upload = request.routeOptions.config.acceptsUpload === true;
+    if (!upload && !/^multipart\//i.test(String(request.headers['content-type'] ?? '').trim())) return;
+    const limit = upload ? limits.uploadBytes + MULTIPART_OVERHEAD : limits.bodyBytes;
     if (Number.isFinite(length) && length > limit) {
       // The unread body is not drained: the connection is closed after the answer.
       throw new HttpError(413, translate(locale, 'payload_too_large'), undefined, { connection: 'close' });

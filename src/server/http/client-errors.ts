@@ -3,8 +3,6 @@
 // everything else instead of fastify's `{"error","message":"Client Error","statusCode"}`.
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { errorMessageFor } from './errors.js';
-import type { Locale } from './i18n/index.js';
 
 function statusFor(code: string | undefined): number {
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return 408;
@@ -12,12 +10,12 @@ function statusFor(code: string | undefined): number {
   return 400;
 }
 
-export function makeClientErrorHandler(locale: Locale) {
+/** The HTTP reason phrase as the message, as Laravel does for a bare HttpException (the request never got as far as a locale-aware route). */
+export function makeClientErrorHandler() {
   return function onClientError(error: Error & { code?: string }, socket: Socket): void {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
     const status = statusFor(error.code);
-    const message = status === 400 ? errorMessageFor(locale, 400) : (STATUS_CODES[status] ?? 'Bad Request');
-    const body = JSON.stringify({ status: false, message });
+    const body = JSON.stringify({ status: false, message: STATUS_CODES[status] ?? 'Bad Request' });
     if (socket.writable) {
       socket.write(
         `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Bad Request'}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,

@@ -1,6 +1,7 @@
 // What every route module receives: the store, the events, config and shared helpers.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../../config/env.js';
+import type { ClusterHealth } from '../pusher/bus.js';
 import type { AppCredentials } from '../pusher/signatures.js';
 import type { ChatEvents } from '../broadcasting/chat-events.js';
 import type { Broadcaster } from '../broadcasting/broadcaster.js';
@@ -24,7 +25,7 @@ export interface RouteContext {
   store: ChatStore;
   events: ChatEvents;
   broadcaster: Broadcaster;
-  config: Pick<AppConfig, 'locale' | 'appUrl' | 'dataDir' | 'maxUploadBytes' | 'broadcastDriver' | 'host'>;
+  config: Pick<AppConfig, 'locale' | 'appUrl' | 'dataDir' | 'maxUploadBytes' | 'broadcastDriver' | 'host'> & Partial<Pick<AppConfig, 'uploadsDir'>>;
   locale: Locale;
   /** The Pusher app /broadcasting/auth signs for; null when broadcasting has no Pusher app. */
   channelApp: AppCredentials | null;
@@ -37,7 +38,7 @@ export interface RouteContext {
   /** The server's error log (one line, no secrets or bodies). */
   logError(line: string): void;
   /** Extra health figures from the embedded server, when there is one. */
-  realtimeStats?: () => { connections: number; channels: number };
+  realtimeStats?: () => { connections: number; channels: number; cluster?: ClusterHealth };
   startedAt: Date;
   version: string;
   /** The debug console's event bus (channel authorizations granted and refused). */

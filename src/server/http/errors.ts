@@ -49,8 +49,8 @@ function sendError(reply: FastifyReply, status: number, body: ErrorEnvelope, hea
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set when the route handler starts: errors before it came from reading the request. */
-    bodyRead?: boolean;
+    /** 'reading' from preParsing until the handler starts: errors then came from parsing the body. */
+    bodyPhase?: 'reading' | 'handled';
   }
 }
 
@@ -66,7 +66,7 @@ function isMultipart(request: FastifyRequest): boolean {
  */
 function clientErrorStatus(error: FastifyError, request: FastifyRequest): number {
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) return error.statusCode;
-  if (isMultipart(request) && !request.bodyRead && !('syscall' in error)) return 400;
+  if (isMultipart(request) && request.bodyPhase === 'reading' && !('syscall' in error)) return 400;
   return 500;
 }
 
@@ -84,8 +84,11 @@ export function installErrorHandling(app: FastifyInstance, locale: Locale, logEr
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  app.addHook('preParsing', async (request) => {
+    request.bodyPhase = 'reading';
+  });
   app.addHook('preHandler', async (request) => {
-    request.bodyRead = true;
+    request.bodyPhase = 'handled';
   });
 
   app.setErrorHandler((error: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply) => {

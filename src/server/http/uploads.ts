@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, unlink } from 'node:fs/promises';
+import { tightenMode } from '../../shared/private-files.js';
 import { basename, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -70,6 +71,7 @@ export function makeFileHandler(uploadDir: string) {
       return;
     }
     await mkdir(uploadDir, { recursive: true, mode: 0o700 });
+    tightenMode(uploadDir); // a folder an older version created 0755
     const storedName = newStoredName();
     const path = join(uploadDir, storedName);
     const hash = createHash('sha256');

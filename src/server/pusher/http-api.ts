@@ -5,7 +5,8 @@
  * bytes), the `{"error","code"}` envelope and the 404 handler never leak into the chat API.
  */
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { Hub, LogFn } from './hub.js';
+import { localDirectory, type ChannelDirectory } from './bus.js';
+import type { ChannelInfo, Hub, LogFn } from './hub.js';
 import { SOCKET_ID_RE, MAX_EVENT_NAME_LENGTH, channelType, isValidChannelName } from './protocol.js';
 import { parseQueryString, verifyRequest, type AppCredentials } from './signatures.js';
 import type { PusherTap } from './tap.js';
@@ -13,6 +14,8 @@ import type { PusherTap } from './tap.js';
 export interface HttpApiOptions {
   app: AppCredentials & { id: string };
   hub: Hub;
+  /** Channel figures; the whole cluster's with REALTIME_SCALING=redis, else the hub's own. */
+  directory?: ChannelDirectory;
   timestampWindowSeconds: number;
   /** Max `data` size per event (Pusher: 10 KB → 413). */
   maxDataBytes?: number;
@@ -54,6 +57,7 @@ function isObject(value: unknown): value is JsonObject {
 
 export function createHttpApiPlugin(options: HttpApiOptions): FastifyPluginAsync {
   const { app, hub, log, tap } = options;
+  const directory = options.directory ?? localDirectory(hub);
   const maxDataBytes = options.maxDataBytes ?? 10 * 1024;
   const maxChannels = options.maxChannelsPerEvent ?? 100;
   const maxBatch = options.maxBatchSize ?? 10;
@@ -136,8 +140,9 @@ export function createHttpApiPlugin(options: HttpApiOptions): FastifyPluginAsync
         };
 
         /** Attributes for `info`; `user_count` only exists on presence channels. */
-        const attributes = (name: string, info: Set<string>): Record<string, number> => {
-          const current = hub.channelInfo(name);
+        const attributes = async (name: string, info: Set<string>): Promise<Record<string, number>> =>
+          attributesOf(name, await directory.channelInfo(name), info);
+        const attributesOf = (name: string, current: ChannelInfo | undefined, info: Set<string>): Record<string, number> => {
           const out: Record<string, number> = {};
           if (info.has('user_count') && channelType(name) === 'presence') out.user_count = current?.userCount ?? 0;
           if (info.has('subscription_count')) out.subscription_count = current?.subscriptionCount ?? 0;
@@ -150,7 +155,7 @@ export function createHttpApiPlugin(options: HttpApiOptions): FastifyPluginAsync
           publish(event);
           if (!event.info) return {};
           const info = event.info;
-          return { channels: Object.fromEntries(event.channels.map((name) => [name, attributes(name, info)])) };
+          return { channels: Object.fromEntries(await Promise.all(event.channels.map(async (name) => [name, await attributes(name, info)]))) };
         });
 
         api.post<{ Params: AppParams }>('/:appId/batch_events', async (request) => {
@@ -164,7 +169,7 @@ export function createHttpApiPlugin(options: HttpApiOptions): FastifyPluginAsync
           for (const event of events) publish(event);
           if (!events.some((event) => event.info)) return {};
           // With info, one entry per event describing its (first) channel.
-          return { batch: events.map((event) => (event.info ? attributes(event.channels[0] ?? '', event.info) : {})) };
+          return { batch: await Promise.all(events.map((event) => (event.info ? attributes(event.channels[0] ?? '', event.info) : {}))) };
         });
 
         api.get<{ Params: AppParams }>('/:appId/channels', async (request) => {
@@ -175,7 +180,7 @@ export function createHttpApiPlugin(options: HttpApiOptions): FastifyPluginAsync
             throw new ApiError(400, 'info=user_count requires filter_by_prefix=presence-');
           }
           // fromEntries: a channel literally named "__proto__" stays an ordinary key.
-          return { channels: Object.fromEntries(hub.occupiedChannels(prefix).map((c) => [c.name, attributes(c.name, info)])) };
+          return { channels: Object.fromEntries((await directory.occupiedChannels(prefix)).map((c) => [c.name, attributesOf(c.name, c, info)])) };
         });
 
         api.get<{ Params: AppParams & { channelName: string } }>('/:appId/channels/:channelName', async (request) => {
@@ -185,21 +190,22 @@ export function createHttpApiPlugin(options: HttpApiOptions): FastifyPluginAsync
           if (info.has('user_count') && channelType(name) !== 'presence') {
             throw new ApiError(400, 'info=user_count is only available for presence channels');
           }
-          return { occupied: hub.channelInfo(name) !== undefined, ...attributes(name, info) };
+          const current = await directory.channelInfo(name);
+          return { occupied: current !== undefined, ...attributesOf(name, current, info) };
         });
 
         api.get<{ Params: AppParams & { channelName: string } }>('/:appId/channels/:channelName/users', async (request) => {
           authenticate(request);
           const name = validChannelParam(request.params.channelName);
           if (channelType(name) !== 'presence') throw new ApiError(400, 'Users are only available for presence channels');
-          return { users: hub.presenceUserIds(name).map((id) => ({ id })) };
+          return { users: (await directory.presenceUserIds(name)).map((id) => ({ id })) };
         });
 
         api.post<{ Params: AppParams & { userId: string } }>(
           '/:appId/users/:userId/terminate_connections',
           async (request) => {
             authenticate(request);
-            const closed = hub.terminateUser(request.params.userId);
+            const closed = await directory.terminateUser(request.params.userId);
             if (closed > 0) log('info', `pusher: terminated ${closed} connection(s) of a signed-in user`);
             return {};
           },

@@ -26,6 +26,7 @@ import {
 } from './protocol.js';
 import { verifyChannelAuth, verifyUserAuth, type AppCredentials } from './signatures.js';
 import { parseWatchlist, Watchlists } from './watchlist.js';
+import type { HubCluster } from './bus.js';
 import type { PusherTap } from './tap.js';
 
 export interface HubConnection {
@@ -51,6 +52,8 @@ export interface HubOptions {
   /** A signed-in user came online (first connection) or went offline (last one closed). */
   onUserPresence?: (userId: string, online: boolean) => void;
   log?: LogFn;
+  /** Other instances (REALTIME_SCALING=redis); absent: this hub is the whole service. */
+  cluster?: HubCluster;
   /** Observer for the debug console; called synchronously, must not throw. */
   tap?: PusherTap;
 }
@@ -100,6 +103,7 @@ export class Hub {
   private readonly now: () => number;
   private readonly log: LogFn;
   private readonly watchlists: Watchlists;
+  private readonly cluster: HubCluster | undefined;
   private readonly tap: PusherTap | undefined;
 
   constructor(options: HubOptions) {
@@ -113,6 +117,16 @@ export class Hub {
     this.now = options.now ?? Date.now;
     this.log = options.log ?? (() => {});
     this.watchlists = new Watchlists((userId) => this.users.has(userId), options.onUserPresence);
+    this.cluster = options.cluster;
+    this.cluster?.attach({
+      deliver: (name, frame, except) => {
+        const channel = this.channels.get(name);
+        return channel ? this.broadcast(channel, frame, except) : 0;
+      },
+      terminateLocalUser: (userId) => this.terminateUser(userId),
+      snapshot: () =>
+        [...this.channels.values()].map((c) => ({ name: c.name, subscriptions: c.subscribers.size, members: [...(c.members?.values() ?? [])] })),
+    });
     this.tap = options.tap;
   }
 
@@ -218,8 +232,10 @@ export class Hub {
     }
 
     if (type !== 'presence') {
-      this.channelFor(name, type).subscribers.set(conn.id, state);
+      const channel = this.channelFor(name, type);
+      channel.subscribers.set(conn.id, state);
       state.subscriptions.set(name, undefined);
+      this.cluster?.subscriptions(name, channel.subscribers.size);
       conn.send(subscriptionSucceededFrame(name));
       this.tap?.({ kind: 'subscription.succeeded', socket_id: conn.id, channel: name });
       return;
@@ -266,6 +282,11 @@ export class Hub {
 
     channel.subscribers.set(conn.id, state);
     state.subscriptions.set(name, member.key);
+    this.cluster?.subscriptions(name, channel.subscribers.size);
+    if (this.cluster) {
+      this.joinClusterPresence(state, channel, member, existing);
+      return;
+    }
     if (existing) {
       existing.sockets.add(conn.id);
     } else {
@@ -278,6 +299,22 @@ export class Hub {
     this.tap?.({ kind: 'subscription.succeeded', socket_id: conn.id, channel: name, user_id: member.key });
   }
 
+  /** The cluster decides whether the user is new everywhere and answers with everyone's members. */
+  private joinClusterPresence(state: ConnectionState, channel: Channel, member: PresenceMember, existing: Member | undefined): void {
+    const members = channel.members as Map<string, Member>;
+    if (existing) existing.sockets.add(state.conn.id);
+    else members.set(member.key, { ...member, sockets: new Set([state.conn.id]) });
+    void this.cluster!
+      .presenceJoin(channel.name, member, !existing, state.conn.id, [...members.values()])
+      .catch(() => [...members.values()])
+      .then((everyone) => {
+        if (state.subscriptions.get(channel.name) === member.key) {
+          state.conn.send(subscriptionSucceededFrame(channel.name, presencePayload(everyone)));
+          this.tap?.({ kind: 'subscription.succeeded', socket_id: state.conn.id, channel: channel.name, user_id: member.key });
+        }
+      });
+  }
+
   private leave(state: ConnectionState, name: string): void {
     if (!state.subscriptions.has(name)) return;
     const memberKey = state.subscriptions.get(name);
@@ -285,6 +322,7 @@ export class Hub {
     const channel = this.channels.get(name);
     if (!channel) return;
     channel.subscribers.delete(state.conn.id);
+    this.cluster?.subscriptions(name, channel.subscribers.size);
     if (channel.members && memberKey !== undefined) {
       const member = channel.members.get(memberKey);
       if (member) {
@@ -292,7 +330,8 @@ export class Hub {
         if (member.sockets.size === 0) {
           // The user's last socket left the channel.
           channel.members.delete(memberKey);
-          this.broadcast(channel, memberRemovedFrame(name, member));
+          if (this.cluster) this.cluster.presenceLeave(name, member);
+          else this.broadcast(channel, memberRemovedFrame(name, member));
           this.tap?.({ kind: 'member.removed', channel: name, user_id: memberKey });
         }
       }
@@ -337,7 +376,9 @@ export class Hub {
     const channel = this.channels.get(name);
     if (!channel) return;
     const userId = type === 'presence' ? state.subscriptions.get(name) : undefined;
-    const recipients = this.broadcast(channel, clientEventFrame(name, event, data, hasData, userId), conn.id);
+    const frame = clientEventFrame(name, event, data, hasData, userId);
+    const recipients = this.broadcast(channel, frame, conn.id);
+    this.cluster?.forward(name, frame, conn.id);
     this.tap?.({ kind: 'client-event', socket_id: conn.id, channel: name, event, data, recipients, ...(userId !== undefined ? { user_id: userId } : {}) });
   }
 
@@ -431,7 +472,10 @@ export class Hub {
     let delivered = 0;
     for (const name of new Set(channels)) {
       const channel = this.channels.get(name);
-      if (channel) delivered += this.broadcast(channel, channelEventFrame(name, event, data), exceptSocketId);
+      const frame = channelEventFrame(name, event, data);
+      if (channel) delivered += this.broadcast(channel, frame, exceptSocketId);
+      // Subscribers elsewhere in the cluster; socket ids are unique cluster-wide, so the exclusion holds there too.
+      this.cluster?.forward(name, frame, exceptSocketId);
     }
     return delivered;
   }

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
+import { fallbackDirectory, localDirectory, type ClusterHealth, type HubCluster } from './bus.js';
 import { createHttpApiPlugin } from './http-api.js';
 import { Hub, type LogFn } from './hub.js';
 import { limitLog, type LimitedLog } from './log-limiter.js';
@@ -49,6 +50,8 @@ export interface EmbeddedPusherOptions {
   log?: LogFn;
   /** A signed-in user came online or went offline (watchlists; chatctl records last_seen_at). */
   onUserPresence?: (userId: string, online: boolean) => void;
+  /** Other instances (REALTIME_SCALING=redis): publishes, presence and counts shared with them. */
+  cluster?: HubCluster;
   /** Observer for the debug console: every connection, subscription, client event and API trigger. */
   tap?: PusherTap;
 }
@@ -62,6 +65,7 @@ export class EmbeddedPusherServer {
   readonly httpApiPlugin: FastifyPluginAsync;
   private readonly hub: Hub;
   private readonly sockets: PusherSocketServer;
+  private readonly cluster: HubCluster | undefined;
   private readonly tokenSockets = new TokenSockets();
   private readonly connectionLog: LimitedLog;
 
@@ -76,8 +80,10 @@ export class EmbeddedPusherServer {
       maxChannelsPerConnection: positive(options.maxChannelsPerConnection, 100, 'maxChannelsPerConnection'),
       log,
       onUserPresence: options.onUserPresence,
+      ...(options.cluster ? { cluster: options.cluster } : {}),
       tap: options.tap,
     });
+    this.cluster = options.cluster;
     // Anyone can open a socket: what sockets make us write is rate-limited.
     this.connectionLog = limitLog(log, { maxLines: positive(options.maxConnectionWarnings, 20, 'maxConnectionWarnings'), intervalMs: 10_000 });
     this.sockets = new PusherSocketServer({
@@ -97,6 +103,9 @@ export class EmbeddedPusherServer {
     this.httpApiPlugin = createHttpApiPlugin({
       app: this.app,
       hub: this.hub,
+      ...(options.cluster
+        ? { directory: fallbackDirectory(options.cluster.directory, localDirectory(this.hub), (e) => log('warn', `pusher http api: cluster figures unavailable (${e.message}); answering with this instance's`)) }
+        : {}),
       timestampWindowSeconds: nonNegative(options.timestampWindowSeconds, 600, 'timestampWindowSeconds'),
       log,
       tap: options.tap,
@@ -137,14 +146,20 @@ export class EmbeddedPusherServer {
     return this.tokenSockets.tokenIds();
   }
 
-  stats(): { connections: number; channels: number } {
-    return { connections: this.hub.connectionCount, channels: this.hub.channelCount };
+  stats(): { connections: number; channels: number; cluster?: ClusterHealth } {
+    return { connections: this.hub.connectionCount, channels: this.hub.channelCount, ...(this.cluster ? { cluster: this.cluster.health() } : {}) };
   }
 
   /** Send 4200 to every client and resolve once all sockets are closed. Idempotent. */
   close(): Promise<void> {
-    return this.sockets.close().finally(() => this.connectionLog.flush());
+    // Sockets first (their members leave the cluster), then the cluster connection.
+    this.closing ??= this.sockets
+      .close()
+      .finally(() => this.connectionLog.flush())
+      .then(() => this.cluster?.close());
+    return this.closing;
   }
+  private closing: Promise<void> | undefined;
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {

@@ -2,7 +2,7 @@
  * Fan-out without per-socket work: a channel broadcast hands the same frame string to every
  * subscriber, and ws would UTF-8 encode it (and measure it) once per socket. Here the text is
  * encoded and framed (WebSocket header + payload, unmasked as server frames are) once, and the
- * same two buffers are written to every socket.
+ * same buffer is written to every socket.
  */
 import * as wsModule from 'ws';
 import type { WebSocket } from 'ws';
@@ -35,7 +35,9 @@ export class SharedFrames {
     }
     // Same string object for every subscriber of one publish: identity makes this check O(1).
     if (text !== this.lastText) {
-      this.lastFrame = Sender.frame(Buffer.from(text, 'utf8'), { fin: true, opcode: TEXT_OPCODE, mask: false, readOnly: true, rsv1: false });
+      const [header, payload] = Sender.frame(Buffer.from(text, 'utf8'), { fin: true, opcode: TEXT_OPCODE, mask: false, readOnly: true, rsv1: false });
+      // Header and payload in one buffer: each socket then costs one plain write(), not cork + writev.
+      this.lastFrame = [payload ? Buffer.concat([header as Buffer, payload]) : (header as Buffer)];
       this.lastText = text;
     }
     sender.sendFrame(this.lastFrame);

@@ -126,6 +126,11 @@ export interface ChatStore {
   findUserById(id: number): Promise<User | null>;
   findUserByEmail(email: string): Promise<UserWithPassword | null>;
   listUsers(options: { search?: string; excludeUserId?: number; limit: number }): Promise<User[]>;
+  /**
+   * Accounts whose e-mail equals an older account's once normalised (NFC + case fold); only
+   * databases that predate schema version 2 can hold them. `serve` warns about each.
+   */
+  emailCollisions?(): Promise<Array<{ id: number; email: string; sameAs: { id: number; email: string } }>>;
 
   // personal access tokens (Sanctum-style `id|secret`, stored as SHA-256)
   createToken(userId: number, name: string): Promise<{ token: AccessToken; plainText: string }>;

@@ -3,9 +3,16 @@
 // `chatctl login`, and hands the new session up.
 import { hostname } from 'node:os';
 import { useEffect, useReducer, useRef } from 'react';
+import { z } from 'zod';
 import { ApiError, ChatApi, type Account } from '../../client/api.js';
 import { normalizeServer, saveProfile } from '../../client/profile.js';
 import { firstEmpty, initialForm, loginFormReducer, serverProblem, type Banner, type LoginAction, type LoginForm, type LoginMode } from '../state/login-form.js';
+
+/** What a login or registration must answer before anything is saved (another server may not). */
+const loginAnswer = z.object({
+  token: z.string().min(1).max(4096),
+  user: z.looseObject({ id: z.number().int(), name: z.string(), email: z.string(), avatar: z.string().nullable().optional() }),
+});
 
 export interface Session {
   server: string;
@@ -44,15 +51,16 @@ export function useLogin(options: {
     [],
   );
   // The caller may update its line (e.g. "logging out…" → "logged out").
-  const banner = options.banner ?? null;
+  const bannerText = options.banner?.text;
+  const bannerTone = options.banner?.tone ?? 'info';
   const firstBanner = useRef(true);
   useEffect(() => {
     if (firstBanner.current) {
       firstBanner.current = false;
       return;
     }
-    dispatch({ type: 'banner', banner });
-  }, [banner?.text, banner?.tone]);
+    dispatch({ type: 'banner', banner: bannerText === undefined ? null : { text: bannerText, tone: bannerTone } });
+  }, [bannerText, bannerTone]);
   const onSession = useRef(options.onSession);
   onSession.current = options.onSession;
   const env = options.profileEnv ?? process.env;
@@ -71,15 +79,22 @@ export function useLogin(options: {
     const device = `chatctl chat on ${hostname()}`.slice(0, 255);
     const request = current.mode === 'login' ? api.login(email, password, device) : api.register({ name, email, password, device_name: device });
     request.then(
-      (result) => {
+      (answer: unknown) => {
         if (!mounted.current) return;
+        const parsed = loginAnswer.safeParse(answer);
+        if (!parsed.success) {
+          const message = `${server} answered without a token and user, so it is not a chatctl-compatible server`;
+          return dispatch({ type: 'failed', failure: { status: 0, message } });
+        }
+        const { token } = parsed.data;
+        const user: Account = { ...parsed.data.user, avatar: parsed.data.user.avatar ?? null };
         try {
-          saveProfile({ server, token: result.token, user: result.user }, env);
+          saveProfile({ server, token, user }, env);
         } catch {
           // Logged in all the same; only the next start will ask again.
         }
         dispatch({ type: 'succeeded' });
-        onSession.current({ server, token: result.token, user: result.user });
+        onSession.current({ server, token, user });
       },
       (error: unknown) => {
         if (!mounted.current) return;

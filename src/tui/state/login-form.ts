@@ -72,7 +72,8 @@ function clean(field: FieldName, text: string): string {
 
 function withValue(state: LoginForm, value: string): LoginForm {
   const field = state.focus;
-  const { [field]: _edited, ...fieldErrors } = state.fieldErrors;
+  const fieldErrors = { ...state.fieldErrors };
+  delete fieldErrors[field]; // what is being fixed loses its message
   return { ...state, values: { ...state.values, [field]: Array.from(value).slice(0, MAX_LENGTH[field]).join('') }, fieldErrors };
 }
 

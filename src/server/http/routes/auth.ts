@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../../auth/passwords.js';
 import { EmailTakenError } from '../../store/index.js';
+import { addressKey } from '../../pusher/address-limits.js';
 import { currentUser } from '../authenticate.js';
 import { ok, type RouteContext } from '../context.js';
 import { HttpError } from '../errors.js';
@@ -56,7 +57,9 @@ export async function authRoutes(app: FastifyInstance, ctx: RouteContext): Promi
   app.post('/api/login', async (request) => {
     const body = validateBody(loginBody, request.body, locale);
     // Counted before the (slow) password check, so concurrent guesses cannot overtake the count.
-    const attempt = await throttle.begin(body.email, request.ip);
+    // Per client address as the connection caps count it: an IPv6 client cannot rotate within its /64.
+    const address = addressKey(request.ip);
+    const attempt = await throttle.begin(body.email, address);
     if (!attempt.allowed) {
       const wait = attempt.retryAfterSeconds;
       throw new HttpError(429, translate(locale, 'throttled', { seconds: wait }), undefined, { 'retry-after': String(wait) });
@@ -67,7 +70,7 @@ export async function authRoutes(app: FastifyInstance, ctx: RouteContext): Promi
     if (!user || !valid) {
       throw validationError(locale, { email: [translate(locale, 'invalid_credentials')] });
     }
-    await throttle.succeeded(body.email, request.ip);
+    await throttle.succeeded(body.email, address);
     const { plainText } = await store.createToken(user.id, body.device_name ?? 'api');
     const { passwordHash: _hidden, ...account } = user;
     return ok({ token: plainText, token_type: 'Bearer', user: presentAccount(account) }, translate(locale, 'logged_in'));

@@ -1,6 +1,5 @@
 // The seed's four chat endpoints plus explicit read marking and attachment download.
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { MESSAGE_MAX, MESSAGE_TYPES } from '../../../shared/wire.js';
@@ -14,6 +13,7 @@ import { parseId } from '../params.js';
 import { isoSeconds, presentConversation, presentMessage, presentSentMessage } from '../../presenters/index.js';
 import { sendAttachment } from '../attachment-download.js';
 import { claimUpload, STORED_NAME_RE, uploadOf, type UploadedFile } from '../uploads.js';
+import { uploadsFolder } from '../uploads-folder.js';
 import { optionalEnum, optionalString, requiredInteger, validateBody, validationError } from '../validation.js';
 
 
@@ -157,7 +157,7 @@ export async function chatRoutes(app: FastifyInstance, ctx: RouteContext): Promi
     const message = await store.getMessage(parseId((request.params as { id: string }).id, locale));
     if (!message || !message.attachment) throw new HttpError(404, translate(locale, 'not_found'));
     await participantsFor(message.conversationId, me.id);
-    if (!(await sendAttachment(reply, join(ctx.config.dataDir, 'uploads'), message.attachment))) {
+    if (!(await sendAttachment(reply, uploadsFolder(ctx.config), message.attachment))) {
       throw new HttpError(404, translate(locale, 'not_found'));
     }
     return reply;

@@ -13,9 +13,12 @@ export async function healthRoutes(app: FastifyInstance, ctx: RouteContext): Pro
       // The error's own text (e.g. "database is locked"); it names no file, table value or secret.
       reason = `database: ${(error as Error).message.replace(/\s+/g, ' ').slice(0, 200)}`;
     }
+    const realtime = ctx.realtimeStats ? ctx.realtimeStats() : null;
+    // A Redis outage degrades a scaled instance: events stay local until it returns.
+    const clusterDown = realtime?.cluster?.redis === 'unavailable';
     return ok({
-      status: database === 'ok' ? 'ok' : 'degraded',
-      reason,
+      status: database === 'ok' && !clusterDown ? 'ok' : 'degraded',
+      reason: reason ?? (clusterDown ? `redis: ${realtime?.cluster?.last_error ?? 'unavailable'}` : null),
       version: ctx.version,
       uptime_seconds: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000),
       database,
@@ -25,7 +28,7 @@ export async function healthRoutes(app: FastifyInstance, ctx: RouteContext): Pro
         failures,
         last_error: lastError,
       }))(ctx.broadcaster.health()),
-      realtime: ctx.realtimeStats ? ctx.realtimeStats() : null,
+      realtime,
       demo: ctx.demo,
     });
   });

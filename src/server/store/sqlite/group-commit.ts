@@ -59,6 +59,11 @@ export class GroupCommit<I, O> {
     });
   }
 
+  /** Commits everything queued now (before closing the database, say). */
+  drain(): void {
+    while (this.queue.length > 0) this.flush();
+  }
+
   private flush(): void {
     this.scheduled = false;
     const batch = this.queue.splice(0, this.maxBatch);

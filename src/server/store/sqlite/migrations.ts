@@ -1,10 +1,31 @@
 // Versioned schema migrations, applied in order inside one transaction each.
 import type Database from 'better-sqlite3';
+import { foldEmail } from '../../../shared/email.js';
 
 interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Data work SQL alone cannot do, run after `sql` in the same transaction. */
+  after?: (db: Database.Database) => void;
+}
+
+/**
+ * Fills users.email_key with the folded e-mail (NFC + full case fold). Two existing accounts
+ * whose e-mails fold alike (only possible before this version) are not merged or changed: the
+ * older keeps the key, the newer keeps NULL and can still sign in with its exact spelling;
+ * `emailCollisions()` reports them so `serve` can say so.
+ */
+function fillEmailKeys(db: Database.Database): void {
+  const rows = db.prepare('SELECT id, email FROM users ORDER BY id').all() as Array<{ id: number; email: string }>;
+  const seen = new Set<string>();
+  const update = db.prepare('UPDATE users SET email_key = ? WHERE id = ?');
+  for (const row of rows) {
+    const key = foldEmail(row.email);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    update.run(key, row.id);
+  }
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -80,6 +101,15 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 2,
+    name: 'users.email_key: e-mails unique after Unicode normalisation and full case folding',
+    sql: `ALTER TABLE users ADD COLUMN email_key TEXT;`,
+    after: (db) => {
+      fillEmailKeys(db);
+      db.exec('CREATE UNIQUE INDEX users_email_key ON users(email_key)');
+    },
+  },
+  {
     version: 3,
     name: 'stored unread counters per participant',
     // Kept in the same transaction as message inserts and read watermarks (see message-writes.ts),
@@ -116,6 +146,7 @@ export function migrate(db: Database.Database): number {
     if (done.has(migration.version)) continue;
     db.transaction(() => {
       db.exec(migration.sql);
+      migration.after?.(db);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         migration.version,
         migration.name,

@@ -1,7 +1,7 @@
 // Opens the SQLite file with the pragmas chatctl relies on and brings the schema up to date.
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { createPrivateFile, ensurePrivateDir, tightenMode } from '../../../shared/private-files.js';
 import { migrate } from './migrations.js';
 
 export type SqliteDatabase = Database.Database;
@@ -18,7 +18,11 @@ export interface OpenOptions {
 export function openDatabase(path: string, options: OpenOptions = {}): SqliteDatabase {
   let db: SqliteDatabase;
   try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') {
+      ensurePrivateDir(dirname(path));
+      // SQLite gives -wal and -shm the main file's mode, so creating it 0600 covers all three.
+      createPrivateFile(path);
+    }
     db = new Database(path);
   } catch (error) {
     throw new DatabaseOpenError(`Cannot open the database ${path}: ${(error as Error).message}.`);
@@ -29,6 +33,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): SqliteDat
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db);
+    if (path !== ':memory:') for (const suffix of ['', '-wal', '-shm']) tightenMode(`${path}${suffix}`);
   } catch (error) {
     db.close();
     throw new DatabaseOpenError(`Cannot prepare the database ${path}: ${(error as Error).message}.`);
