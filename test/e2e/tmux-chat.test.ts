@@ -109,25 +109,41 @@ describe('chatctl chat in tmux (end to end)', { timeout: 60_000 }, () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('without a token and without a terminal: one sentence on stderr, exit 1, no screen', async () => {
-    const { code, stdout, stderr } = await chatctl(['chat', '--server', server.url], { CHATCTL_CONFIG_DIR: join(dir, 'empty-config') });
-    expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
-    expect(stderr).toBe('chatctl: chatctl chat needs an interactive terminal; from scripts use chatctl messages, send and listen.\n');
+  it('in a pipe: one sentence on stderr, exit 2 (usage), no screen, whatever the token and server', async () => {
+    const env = { CHATCTL_CONFIG_DIR: join(dir, 'empty-config') };
+    const sentence = 'chatctl: chatctl chat needs an interactive terminal; from scripts use chatctl messages, send and listen.\n';
+    for (const args of [
+      ['--server', server.url],
+      ['--server', server.url, '--token', 'nope'],
+      ['--server', 'http://127.0.0.1:9', '--token', ann.token],
+      ['--server', server.url, '--token', ann.token],
+    ]) {
+      expect(await chatctl(['chat', ...args], env)).toEqual({ code: 2, stdout: '', stderr: sentence });
+    }
   });
 
-  it('without a terminal, a refused token or an unreachable server is one sentence too (before any screen)', async () => {
-    const refused = await chatctl(['chat', '--server', server.url, '--token', 'nope'], { CHATCTL_CONFIG_DIR: join(dir, 'empty-config') });
-    expect(refused.code).toBe(1);
-    expect(refused.stdout).toBe('');
-    expect(refused.stderr).toBe('chatctl: the server refused the token (401): run chatctl login again or pass a valid --token.\n');
-    const unreachable = await chatctl(['chat', '--server', 'http://127.0.0.1:9', '--token', ann.token], { CHATCTL_CONFIG_DIR: join(dir, 'empty-config') });
-    expect(unreachable.code).toBe(1);
-    expect(unreachable.stderr).toMatch(/^chatctl: Cannot reach http:\/\/127\.0\.0\.1:9 \(.+\); is chatctl serve running\?\n$/);
-  });
-
-  it('refuses to draw into a pipe', async () => {
-    const piped = await chatctl(['chat', '--server', server.url, '--token', ann.token], { CHATCTL_CONFIG_DIR: join(dir, 'empty-config') });
-    expect(piped).toEqual({ code: 1, stdout: '', stderr: 'chatctl: chatctl chat needs an interactive terminal; from scripts use chatctl messages, send and listen.\n' });
+  it('in a terminal, an unreachable server with a token is one sentence before any screen (exit 4)', async () => {
+    const exitFile = join(dir, 'unreachable-exit');
+    files = { exit: exitFile, stderr: join(dir, 'unreachable-stderr') };
+    const command = [
+      `CHATCTL_CONFIG_DIR=${quote(join(dir, 'empty-config'))}`,
+      quote(CHATCTL),
+      'chat',
+      '--server',
+      'http://127.0.0.1:9',
+      '--token',
+      quote(ann.token),
+      `2>${quote(files.stderr)};`,
+      `echo $? > ${quote(exitFile)}`,
+    ].join(' ');
+    await tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '35', command);
+    const start = Date.now();
+    while (!ended()) {
+      if (Date.now() - start > 15_000) throw new Error(`chatctl chat did not end; the screen shows:\n${await screen().catch(() => '(gone)')}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(readFileSync(exitFile, 'utf8').trim()).toBe('4');
+    expect(readFileSync(files.stderr, 'utf8')).toMatch(/^chatctl: Cannot reach http:\/\/127\.0\.0\.1:9 \(.+\); is chatctl serve running\?\n$/);
   });
 
   it('opens the conversation, sends, receives live, and quits with Ctrl-C (exit 0)', async () => {
