@@ -125,12 +125,12 @@ export async function run({ tmp, quick }) {
   const started = [];
   try {
     const setups = [
-      ['1 instance, SQLite', async () => [await serve({ DB_DATABASE: join(tmp('scaling-sqlite'), 'chat.sqlite') }, tmp('scaling-sqlite'))]],
-      ['1 instance, PostgreSQL', async () => {
+      ['SQLite ×1', async () => [await serve({ DB_DATABASE: join(tmp('scaling-sqlite'), 'chat.sqlite') }, tmp('scaling-sqlite'))]],
+      ['PostgreSQL ×1', async () => {
         const url = await createDatabase(services.pgUrl, 'bench_one');
         return [await serve({ DB_CONNECTION: 'pgsql', DB_URL: url }, tmp('scaling-pg'))];
       }],
-      ['2 instances, PostgreSQL + Redis', async () => {
+      ['PostgreSQL + Redis ×2', async () => {
         const url = await createDatabase(services.pgUrl, 'bench_two');
         const env = { DB_CONNECTION: 'pgsql', DB_URL: url, REALTIME_SCALING: 'redis', REDIS_URL: services.redisUrl, REDIS_PREFIX: 'bench_', ...SHARED };
         return Promise.all([serve(env, tmp('scaling-a')), serve(env, tmp('scaling-b'))]);
@@ -149,7 +149,7 @@ export async function run({ tmp, quick }) {
     for (const s of started) await s.stop().catch(() => {});
     services.stop();
   }
-  const sqlite = results['1 instance, SQLite'];
+  const sqlite = results['SQLite ×1'];
   const rows = [];
   for (const [label, r] of Object.entries(results)) {
     rows.push({
@@ -163,7 +163,7 @@ export async function run({ tmp, quick }) {
       note: `failed ${r.failed}`,
     });
     rows.push({
-      measure: `${label}: send → message.sent p50 / p99 (${LATENCY_RATE} sends/s${label.startsWith('2') ? ', sent on A, received on B' : ''})`,
+      measure: `${label}: send → message.sent p50 / p99 (${LATENCY_RATE} sends/s${label.endsWith('×2') ? ', sent on A, received on B' : ''})`,
       value: r.latency.p50,
       baseline: sqlite.latency.p50,
       unit: 'ms',

@@ -59,11 +59,10 @@ Examples:
     )
     .action(
       action(async (options: ChatOptions) => {
-        if (options.login && options.token !== undefined) throw new CliError('--login and --token do not go together: --login asks who you are.', 2);
+        if (options.login && options.token !== undefined) throw new CliError('--login and --token do not go together: --login asks who you are.', EXIT.usage);
         // Before any network: a script or pipe gets the sentence at once, not after a server round trip.
         if (!process.stdin.isTTY || !process.stdout.isTTY) throw new CliError(NO_TERMINAL, EXIT.usage);
         const connection = await resolve(options);
-        const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
         const { ApiError, ChatApi } = await import('../client/api.js');
         const { loadBootstrap } = await import('../tui/session.js');
         let token = options.login ? undefined : connection.token;
@@ -74,7 +73,7 @@ Examples:
             bootstrap = await loadBootstrap(new ChatApi(connection.server, token));
           } catch (error) {
             // A refused token is what the login screen is for; anything else is one sentence before any screen.
-            if (!(interactive && error instanceof ApiError && error.status === 401)) throw error instanceof ApiError ? toCliError(error) : error;
+            if (!(error instanceof ApiError && error.status === 401)) throw error instanceof ApiError ? toCliError(error) : error;
             const { TOKEN_REFUSED_AT_START } = await import('../tui/session-end.js');
             notice = connection.tokenSource === 'profile' ? TOKEN_REFUSED_AT_START : `The server refused the token from ${connection.tokenSource === 'flag' ? '--token' : 'CHATCTL_TOKEN'}. Log in instead.`;
             if (connection.tokenSource === 'profile') (await import('../client/profile.js')).forgetToken();

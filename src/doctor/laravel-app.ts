@@ -89,11 +89,11 @@ export function echoEventFindings(files: SourceFile[]): Finding[] {
 export function echoChannelFindings(files: SourceFile[]): Finding[] {
   const out: Finding[] = [];
   for (const file of files) {
-    for (const { match, line } of matches(file, /\.(private|encryptedPrivate|join|channel)\(\s*(['"`])((private|presence|private-encrypted)-[^'"`\n]*)\2/)) {
+    // Echo's private()/join() take the name without its prefix (pusher-js's subscribe() takes it with).
+    for (const { match, line } of matches(file, /\.(private|encryptedPrivate|join)\(\s*(['"`])((private-encrypted|private|presence)-[^'"`\n]*)\2/)) {
       const method = match[1]!;
       const name = match[3]!;
       const prefix = match[4]!;
-      if (method === 'channel') continue; // .channel('private-…') is how pusher-js names it; Echo's public channel then fails auth-less, reported elsewhere
       out.push({
         file: file.path,
         line,

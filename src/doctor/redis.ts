@@ -52,7 +52,7 @@ export const sharedCredentialsCheck: Check = {
     const why = notApplicable(ctx);
     if (why) return skip(why);
     const problem = missingSharedCredentials(ctx.config!);
-    if (problem) return fail(problem.replace(/\.$/, ''), 'set PUSHER_APP_ID, PUSHER_APP_KEY and PUSHER_APP_SECRET to the same values on every instance');
+    if (problem) return fail(problem.replace(/; set them in \.env.*$/, ''), 'set PUSHER_APP_ID, PUSHER_APP_KEY and PUSHER_APP_SECRET to the same values on every instance');
     return ok('PUSHER_APP_ID, PUSHER_APP_KEY and PUSHER_APP_SECRET are set: every instance must use these same values');
   },
 };

@@ -7,6 +7,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../config/limits.js';
 import { addressKey } from './pusher/address-limits.js';
+import { proxyTrust } from './forwarded-for.js';
 
 // One notion of "a client address" for HTTP and WebSocket limits (IPv4 as is, IPv6 by its /64).
 export { addressKey } from './pusher/address-limits.js';
@@ -57,4 +58,12 @@ export function createLimitedServer(
     });
   });
   return { server, openConnections: () => open };
+}
+
+/**
+ * TRUSTED_PROXIES as a predicate on a socket's address: a trusted balancer carries many clients
+ * over one address, so the per-address cap does not apply to it (the global cap still does).
+ */
+export function trustedProxyMatcher(proxies: true | string[] | undefined): (address: string) => boolean {
+  return proxies === undefined ? () => false : proxyTrust(proxies).isTrusted;
 }

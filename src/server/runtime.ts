@@ -13,6 +13,7 @@ import { NullBroadcaster } from './broadcasting/drivers/null.js';
 import { PusherBroadcaster } from './broadcasting/drivers/pusher.js';
 import { embeddedCredentials, type PusherAppCredentials } from './broadcasting/embedded-credentials.js';
 import { createLimitedServer } from './connection-limits.js';
+import { proxyTrust } from './forwarded-for.js';
 import type { RealtimeInfo } from './http/context.js';
 import { DebugBus } from './observability/bus.js';
 import { consoleEndpoint, type ConsoleEndpointOptions } from './observability/console-endpoint.js';
@@ -69,6 +70,7 @@ function packageVersion(): string {
 
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? (() => undefined);
+  const trust = config.trustedProxies ? proxyTrust(config.trustedProxies) : undefined;
   const refusal = missingSharedCredentials(config);
   if (refusal) throw new StartupError(refusal);
   const store = await openChatStore(config);
@@ -93,6 +95,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         onUserPresence: recordLastSeen(store, log),
         ...(cluster ? { cluster } : {}),
         ...config.realtimeLimits,
+        ...(trust ? { clientAddress: trust.clientAddress } : {}),
         tap: debug.pusherTap,
         ...options.embedded,
       });
@@ -146,7 +149,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     realtimeStats: embedded ? () => embedded.stats() : undefined,
     plugins: [...(embedded ? [async (a: FastifyInstance) => void (await a.register(embedded.httpApiPlugin))] : []), consolePlugin],
     serverFactory: (handler) => {
-      httpServer = createLimitedServer(handler, config.connections).server;
+      // A trusted proxy carries many clients on one address: the per-address cap is not for it.
+      httpServer = createLimitedServer(handler, config.connections, trust?.isTrusted).server;
       return httpServer;
     },
     version,

@@ -27,13 +27,13 @@ describe('chatctl admin commands', () => {
     expect(res.stderr).toBe('chatctl: A user with the e-mail ANN@example.com already exists.\n');
   });
 
-  it('rejects bad input with one sentence and exit 1', async () => {
+  it('rejects bad input with one sentence and exit 1 (2 for a usage error, as every verb)', async () => {
     const bad = await runCli(['user', 'create', '--db', db, '--name', 'X', '--email', 'not-an-email', '--password', 'secret123']);
     expect(bad).toMatchObject({ code: 1, stdout: '', stderr: 'chatctl: --email "not-an-email" is not a valid e-mail address.\n' });
     const short = await runCli(['user', 'create', '--db', db, '--name', 'X', '--email', 'x@example.com', '--password', 'short']);
     expect(short).toMatchObject({ code: 1, stderr: 'chatctl: --password must be at least 8 characters.\n' });
     const missing = await runCli(['user', 'create', '--db', db, '--name', 'X']);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toBe("error: required option '--email <email>' not specified\n");
     const unknownUser = await runCli(['token', 'create', '--db', db, '--email', 'ghost@example.com']);
     expect(unknownUser).toMatchObject({ code: 1, stdout: '', stderr: 'chatctl: No user has the e-mail ghost@example.com; create one with chatctl user create.\n' });

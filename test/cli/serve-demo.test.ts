@@ -119,6 +119,30 @@ describe('chatctl serve --demo', { timeout: 90_000 }, () => {
     }
   });
 
+  it('a demo e-mail someone registered first is left alone, and its login line is flagged as not usable', async () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'chatctl-demo-taken-'));
+    try {
+      const before = await startTestServer({}, { dir: dir2 });
+      expect((await api(before, 'POST', '/api/register', { json: { name: 'Real Ann', email: 'ann@demo.test', password: 'her-own-secret' } })).status).toBe(201);
+      await before.stop();
+      const demo = await startTestServer({}, { dir: dir2, demo: true });
+      try {
+        expect(demo.demo?.logins.map((l) => [l.email, l.usable])).toEqual([
+          ['ann@demo.test', false],
+          ['bob@demo.test', true],
+          ['omar@demo.test', true],
+          ['layla@demo.test', true],
+        ]);
+        expect((await api(demo, 'POST', '/api/login', { json: { email: 'ann@demo.test', password: 'her-own-secret' } })).status).toBe(200);
+        expect((await api(demo, 'POST', '/api/login', { json: { email: 'ann@demo.test', password: 'demo-ann-1' } })).status).toBe(422);
+      } finally {
+        await demo.stop();
+      }
+    } finally {
+      rmSync(dir2, { recursive: true, force: true });
+    }
+  });
+
   it('a database without the demo accounts is not marked demo', async () => {
     const plain = await startTestServer();
     try {

@@ -74,7 +74,7 @@ describe('doctor: Redis', () => {
   it('requires the same explicit Pusher credentials on every scaled instance', async () => {
     expect(await run(sharedCredentialsCheck, { REALTIME_SCALING: 'redis', PUSHER_APP_KEY: 'k' })).toEqual({
       status: 'fail',
-      detail: 'REALTIME_SCALING=redis needs the same PUSHER_APP_ID, PUSHER_APP_KEY and PUSHER_APP_SECRET on every instance (missing: PUSHER_APP_ID, PUSHER_APP_SECRET); set them in .env (run `chatctl doctor` to check)',
+      detail: 'REALTIME_SCALING=redis needs the same PUSHER_APP_ID, PUSHER_APP_KEY and PUSHER_APP_SECRET on every instance (missing: PUSHER_APP_ID, PUSHER_APP_SECRET)',
       fix: 'set PUSHER_APP_ID, PUSHER_APP_KEY and PUSHER_APP_SECRET to the same values on every instance',
     });
     expect((await run(sharedCredentialsCheck, { REALTIME_SCALING: 'redis', ...SHARED })).status).toBe('ok');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Channel } from 'pusher-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PusherClient } from '../../src/client/realtime.js';
-import { startServe, type ServeProcess } from '../helpers/cli.js';
+import { runCli, startServe, type ServeProcess } from '../helpers/cli.js';
 import { historyOf, registerAs } from '../helpers/flows.js';
 import { connected, pusherClient, realtimeConfig, sleep, subscribed, waitFor } from '../helpers/realtime.js';
 import { api, startConversation, type TestUser } from '../helpers/server.js';
@@ -72,6 +72,17 @@ describe('two instances on PostgreSQL + Redis', () => {
     for (const p of processes) await p.stop('SIGKILL').catch(() => undefined);
     await database?.drop();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs the admin commands on the same PostgreSQL (one store factory for serve and the CLI)', async () => {
+    const env = { DB_CONNECTION: 'pgsql', DB_URL: database.url };
+    const created = await runCli(['user', 'create', '--name', 'Cy', '--email', 'cy@scaled.test', '--password', 'secret-password', '--json'], { env, cwd: dirs[0] });
+    expect(created).toMatchObject({ code: 0, stderr: '' });
+    const listed = await runCli(['user', 'list', '--json'], { env, cwd: dirs[0] });
+    expect(JSON.parse(listed.stdout).map((u: { email: string }) => u.email)).toEqual(['ann@scaled.test', 'bob@scaled.test', 'cy@scaled.test']);
+    // …and the running instances see the user at once.
+    const login = await api(b, 'POST', '/api/login', { json: { email: 'CY@scaled.test', password: 'secret-password' } });
+    expect(login.status).toBe(200);
   });
 
   it('says in its ready line which database and realtime it runs on', () => {

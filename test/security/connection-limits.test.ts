@@ -3,7 +3,7 @@
 // headers timeout, and /health keeps answering other clients throughout.
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addressKey } from '../../src/server/connection-limits.js';
+import { addressKey, trustedProxyMatcher } from '../../src/server/connection-limits.js';
 import { connectionLimitsFrom } from '../../src/config/limits.js';
 import { openSocket, requestFrom } from '../helpers/raw-http.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -70,4 +70,35 @@ describe('connection limit settings', () => {
     expect(addressKey('2001:0db8:0000:0001:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:0:1::/64');
     expect(addressKey('::1')).toBe('0:0:0:0::/64');
   });
+
+  it('TRUSTED_PROXIES addresses and ranges are exempt from the per-address cap', () => {
+    expect(trustedProxyMatcher(undefined)('10.0.0.1')).toBe(false);
+    expect(trustedProxyMatcher(true)('203.0.113.9')).toBe(true);
+    const trusted = trustedProxyMatcher(['10.0.0.0/8', '127.0.0.7', 'fd00::/8']);
+    expect(['10.1.2.3', '::ffff:10.9.9.9', '127.0.0.7', 'fd12::1'].map(trusted)).toEqual([true, true, true, true]);
+    expect(['11.0.0.1', '127.0.0.8', 'fe80::1', 'nonsense'].map(trusted)).toEqual([false, false, false, false]);
+  });
+});
+
+describe('a trusted proxy over real sockets', () => {
+  it('127.0.0.7 listed in TRUSTED_PROXIES may hold more than the per-address cap; 127.0.0.8 may not', async () => {
+    const server = await startTestServer({ CHATCTL_MAX_CONNECTIONS_PER_IP: '5', TRUSTED_PROXIES: '127.0.0.7' });
+    const sockets: Socket[] = [];
+    try {
+      for (const from of ['127.0.0.7', '127.0.0.8']) {
+        for (let i = 0; i < 12; i++) {
+          const socket = await openSocket(server.port, from);
+          socket.on('error', () => undefined);
+          socket.resume();
+          sockets.push(socket);
+        }
+      }
+      const open = (from: string) => sockets.filter((s) => s.localAddress === from && !s.destroyed).length;
+      await expect.poll(() => open('127.0.0.8'), { timeout: 15_000 }).toBe(5);
+      expect(open('127.0.0.7')).toBe(12);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await server.stop();
+    }
+  }, 60_000);
 });

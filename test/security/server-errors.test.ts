@@ -42,6 +42,7 @@ describe('server errors are logged once with a request id', () => {
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ status: false, message: 'Server Error', request_id: expect.stringMatching(/^[0-9a-f]{16}$/) });
     expect(res.headers.get('x-request-id')).toBe(res.body.request_id);
+    expect(res.headers.get('access-control-expose-headers')).toContain('X-Request-Id'); // readable by browser clients
 
     await expect.poll(() => serve.stderr(), { timeout: 5000 }).toContain(res.body.request_id);
     const lines = serve.stderr().trim().split('\n');

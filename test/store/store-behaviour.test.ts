@@ -44,6 +44,18 @@ describe.each<StoreKind>(['sqlite', 'pgsql'])('%s store behaviour', (kind) => {
     expect(await store.findUserByEmail('nobody@example.com')).toBeNull();
   });
 
+  it.each([
+    ['zoë@example.test', 'ZOË@example.test'],
+    ['straße@example.de', 'STRASSE@example.de'],
+    ['jos\u00e9@example.test', 'jose\u0301@example.test'],
+  ])('folds e-mails (NFC + full case fold): %s then %s is taken, found by either', async (first, second) => {
+    const user = await store.createUser({ name: 'A', email: first, passwordHash: 'x' });
+    await expect(store.createUser({ name: 'B', email: second, passwordHash: 'x' })).rejects.toThrow('already exists');
+    expect((await store.findUserByEmail(second))?.id).toBe(user.id);
+    expect((await store.findUserByEmail(first))?.email).toBe(first);
+    expect((await store.listUsers({ search: second, limit: 5 })).map((u) => u.id)).toEqual([user.id]);
+  });
+
   it('searches names by substring and e-mails only exactly, sorted case-insensitively', async () => {
     const zed = await store.createUser({ name: 'zed', email: 'zed@example.com', passwordHash: 'x' });
     const amy = await store.createUser({ name: 'Amy 100%', email: 'amy@example.com', passwordHash: 'x' });

@@ -12,11 +12,14 @@ import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { maskUrl } from '../../../config/connections.js';
 import type { ChannelDirectory, ClusterHealth, HubCluster, HubLocal } from '../bus.js';
-import type { ChannelInfo, LogFn } from '../hub.js';
+import type { LogFn } from '../hub.js';
 import { channelType, memberAddedFrame, memberRemovedFrame, type PresenceMember } from '../protocol.js';
+import { redisDirectory, RedisUnavailableError } from './directory.js';
+import { BusPublisher } from './publisher.js';
 import { clusterKeys, PRESENCE_JOIN, PRESENCE_LEAVE, SET_SUBSCRIPTIONS, type ClusterKeys } from './keys.js';
 import { decodeMember, decodeMemberList, encodeMember, parseBusMessage } from './messages.js';
 
+export { RedisUnavailableError };
 type Client = ReturnType<typeof createClient>;
 
 export interface RedisClusterOptions {
@@ -32,8 +35,6 @@ export interface RedisClusterOptions {
   connectTimeoutMs?: number;
 }
 
-export class RedisUnavailableError extends Error {}
-
 export class RedisCluster implements HubCluster {
   readonly instanceId = randomBytes(8).toString('hex');
   readonly directory: ChannelDirectory;
@@ -42,8 +43,7 @@ export class RedisCluster implements HubCluster {
   private readonly log: LogFn;
   private readonly ttlMs: number;
   private readonly maxQueued: number;
-  private readonly queue: string[] = [];
-  private dropped = 0;
+  private readonly publisher: BusPublisher;
   private instancesSeen = 1;
   private lastError: string | null = null;
   private down = false;
@@ -59,7 +59,16 @@ export class RedisCluster implements HubCluster {
     this.log = options.log ?? (() => {});
     this.ttlMs = options.heartbeatTtlMs ?? 10_000;
     this.maxQueued = options.maxQueued ?? 10_000;
-    this.directory = this.makeDirectory();
+    this.publisher = new BusPublisher(client, this.keys.bus, this.maxQueued, () => this.ready, (e) => this.noteError(e));
+    this.directory = redisDirectory({
+      client,
+      keys: this.keys,
+      ready: () => this.ready,
+      terminate: (userId) => {
+        this.send(JSON.stringify({ t: 'terminate', from: this.instanceId, user: userId }));
+        return this.local?.terminateLocalUser(userId) ?? 0;
+      },
+    });
   }
 
   /** Connects both clients (commands and bus), or throws one sentence naming the (masked) URL. */
@@ -111,8 +120,9 @@ export class RedisCluster implements HubCluster {
     this.client.on('ready', () => {
       if (!this.down) return;
       this.down = false;
-      this.log('info', `realtime: Redis is back; sending ${this.queue.length} queued frame(s) and re-registering this instance`);
-      void this.flush()
+      this.log('info', `realtime: Redis is back; sending ${this.publisher.queued} queued frame(s) and re-registering this instance`);
+      void this.publisher
+        .flush()
         .then(() => this.resync())
         .catch((e: Error) => this.noteError(e));
     });
@@ -126,32 +136,8 @@ export class RedisCluster implements HubCluster {
     }
   }
 
-  private enqueue(message: string): void {
-    this.queue.push(message);
-    if (this.queue.length > this.maxQueued) {
-      this.queue.shift();
-      this.dropped++;
-    }
-  }
-
-  private async flush(): Promise<void> {
-    while (this.queue.length > 0 && this.ready) {
-      const message = this.queue[0] as string;
-      await this.client.publish(this.keys.bus, message);
-      this.queue.shift();
-    }
-  }
-
   private send(message: string): void {
-    if (!this.ready || this.queue.length > 0) {
-      this.enqueue(message);
-      if (this.ready) void this.flush().catch((e: Error) => this.noteError(e));
-      return;
-    }
-    this.client.publish(this.keys.bus, message).catch((error: Error) => {
-      this.enqueue(message);
-      this.noteError(error);
-    });
+    this.publisher.send(message);
   }
 
   private onBusMessage(raw: string): void {
@@ -283,45 +269,12 @@ export class RedisCluster implements HubCluster {
     await this.client.sRem(this.keys.instances, instance);
   }
 
-  // -- HTTP API figures -------------------------------------------------------------------
-
-  private makeDirectory(): ChannelDirectory {
-    const info = async (name: string): Promise<ChannelInfo | undefined> => {
-      if (!this.ready) throw new RedisUnavailableError('Redis is unavailable');
-      const type = channelType(name);
-      const [counts, users] = await Promise.all([
-        this.client.hVals(this.keys.subscriptions(name)),
-        type === 'presence' ? this.client.hLen(this.keys.presenceUsers(name)) : Promise.resolve(undefined),
-      ]);
-      const subscriptionCount = counts.reduce((sum, n) => sum + (Number(n) || 0), 0);
-      if (subscriptionCount === 0) return undefined;
-      return { name, type, subscriptionCount, userCount: users === undefined ? undefined : Number(users) };
-    };
-    return {
-      channelInfo: info,
-      occupiedChannels: async (prefix) => {
-        if (!this.ready) throw new RedisUnavailableError('Redis is unavailable');
-        const names = (await this.client.sMembers(this.keys.occupied)).filter((name) => name.startsWith(prefix));
-        const all = await Promise.all(names.map((name) => info(name)));
-        return all.filter((c): c is ChannelInfo => c !== undefined);
-      },
-      presenceUserIds: async (name) => {
-        if (!this.ready) throw new RedisUnavailableError('Redis is unavailable');
-        return this.client.hKeys(this.keys.presenceUsers(name));
-      },
-      terminateUser: async (userId) => {
-        this.send(JSON.stringify({ t: 'terminate', from: this.instanceId, user: userId }));
-        return this.local?.terminateLocalUser(userId) ?? 0;
-      },
-    };
-  }
-
   health(): ClusterHealth {
     return {
       scaling: 'redis',
       redis: this.ready ? 'ok' : 'unavailable',
-      queued: this.queue.length,
-      dropped: this.dropped,
+      queued: this.publisher.queued,
+      dropped: this.publisher.dropped,
       instances: this.instancesSeen,
       last_error: this.lastError,
     };
@@ -333,7 +286,7 @@ export class RedisCluster implements HubCluster {
     for (const timer of this.timers) clearInterval(timer);
     try {
       if (this.client.isReady) {
-        await this.flush();
+        await this.publisher.flush();
         await this.reap(this.instanceId);
         await this.client.del(this.keys.alive(this.instanceId));
       }
