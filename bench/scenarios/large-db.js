@@ -25,7 +25,7 @@ function seedLarge(file, { conversations, totalMessages, bigOnes, bigSize }) {
   const perRest = Math.floor((totalMessages - bigOnes * bigSize) / rest.length);
   for (const [i, id] of rest.entries()) seed.messages(id, [me.id, others[bigOnes + i].id], perRest);
   seed.finish();
-  for (const [i, id] of big.entries()) seed.unread(id, me.id);
+  for (const id of big) seed.unread(id, me.id);
   return { seed, me, big, lone, loneConversation, total: bigOnes * bigSize + perRest * rest.length + 200 };
 }
 

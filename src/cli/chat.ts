@@ -1,6 +1,9 @@
 // `chatctl chat`: the terminal chat client (Ink). Ink and React load inside the action only, so
 // `chatctl --help` and the other commands never pay for them.
 import type { Command } from 'commander';
+import { Option } from 'commander';
+import { NOTIFY_MODES } from '../client/chat-settings.js';
+import { keyTableText } from '../tui/help.js';
 import { action, CliError, EXIT } from './output.js';
 import { clientOptions, resolve, toCliError } from './verbs/common.js';
 
@@ -10,6 +13,8 @@ interface ChatOptions {
   server?: string;
   token?: string;
   login?: boolean;
+  notify?: string;
+  downloadDir?: string;
 }
 
 /**
@@ -32,15 +37,13 @@ export function registerChat(program: Command): void {
   clientOptions(program.command('chat'))
     .description('the terminal chat client: your conversations with unread counts, history, live messages')
     .option('--login', 'start on the login screen even with a saved login (to be someone else in this terminal)')
+    .addOption(new Option('--notify <mode>', 'new messages elsewhere: the terminal bell, a desktop notification, or nothing (remembered)').choices(NOTIFY_MODES))
+    .option('--download-dir <dir>', 'where s saves attachments (default: the current folder)')
     .addHelpText(
       'after',
       `
-Keys:
-  ↑/↓ select a conversation   Enter open it          Tab switch list/compose
-  Enter send                  Alt-Enter, Shift-Enter (kitty protocol) or Ctrl-J: new line; pastes keep their lines
-  PgUp/PgDn scroll history    End jump to the latest  r (empty line) or Ctrl-R retry a failed send
-  Ctrl-N new conversation     Esc back                Ctrl-C or Ctrl-D quit
-  Ctrl-L or /logout: log out (the token is revoked)
+Keys (? in the chat shows them too):
+${keyTableText(2)}
 
 Without a saved login (or when the server refuses it) the first screen logs you in: server URL,
 e-mail, password; Tab moves between fields, Enter logs in, Ctrl-R switches to creating an
@@ -51,6 +54,7 @@ Examples:
   $ chatctl chat --login                           # a second terminal, as someone else
   $ chatctl chat --server https://chat.example.com
   $ chatctl login --email ann@example.com && chatctl chat
+  $ chatctl chat --notify desktop --download-dir ~/Downloads
   $ chatctl chat --server http://127.0.0.1:8000 --token "$TOKEN"`,
     )
     .action(
@@ -83,9 +87,23 @@ Examples:
         const saved = connection.profile;
         const email = !options.login && saved.server && normalizeServer(saved.server) === connection.server ? saved.user?.email : undefined;
         const { runChat } = await importInteractive();
-        await runChat({ server: connection.server, token, bootstrap, notice, email });
+        await runChat({ server: connection.server, token, bootstrap, notice, email, chat: await chatPreferences(options) });
         // Everything is closed; should a stray handle linger (an idle keep-alive socket), do not wait for it.
         setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();
       }),
     );
+}
+
+/** Notifications (remembered when given), the download folder, and mutes kept in the profile. */
+async function chatPreferences(options: ChatOptions) {
+  const { readChatSettings, saveNotify } = await import('../client/chat-settings.js');
+  const { existsSync, statSync } = await import('node:fs');
+  const { resolve: resolvePath } = await import('node:path');
+  const notify = (options.notify as (typeof NOTIFY_MODES)[number] | undefined) ?? readChatSettings().notify ?? 'bell';
+  if (options.notify) saveNotify(notify);
+  const downloadDir = options.downloadDir ? resolvePath(options.downloadDir) : process.cwd();
+  if (options.downloadDir && !(existsSync(downloadDir) && statSync(downloadDir).isDirectory())) {
+    throw new CliError(`--download-dir ${options.downloadDir} is not a folder.`);
+  }
+  return { notify, downloadDir, rememberMuted: true };
 }

@@ -1,6 +1,7 @@
 // `chatctl listen`: print real-time events as they arrive (a pusher-js listener for the terminal);
 // with --count/--timeout it is a building block for "send, then wait for the event" in CI.
 import type { Command } from 'commander';
+import { conversationChannel, CONVERSATION_EVENTS, USER_CHANNEL_PREFIX, USER_EVENTS, userChannel } from '../shared/wire.js';
 import { action, CliError, EXIT, printJson, printLine, style } from './output.js';
 import { apiCall, clientOptions, parseSeconds, requireToken, resolve } from './verbs/common.js';
 
@@ -14,9 +15,7 @@ interface ListenOptions {
   json?: boolean;
 }
 
-const CONVERSATION_EVENTS = ['message.sent', 'message.read', 'client-typing'];
-const USER_EVENTS = ['conversation.created', 'conversation.updated'];
-const ALL_EVENTS = [...CONVERSATION_EVENTS, ...USER_EVENTS];
+const ALL_EVENTS: readonly string[] = [...CONVERSATION_EVENTS, ...USER_EVENTS];
 
 /** `--event message.sent --event message.read` or `--event message.sent,message.read`. */
 export function parseEvents(raw: string[] | undefined): Set<string> | undefined {
@@ -87,7 +86,7 @@ Examples:
           if (count !== undefined && seen >= count) finish();
         };
         client.connection.bind('state_change', ({ current }: { current: string }) => status(`connection: ${current}`));
-        const channels = [`private-user.${me.id}`, ...(options.conversation ?? []).map((id) => `private-conversation.${id}`)];
+        const channels = [userChannel(me.id), ...(options.conversation ?? []).map((id) => conversationChannel(Number(id)))];
         for (const name of channels) {
           const channel = client.subscribe(name);
           channel.bind('pusher:subscription_succeeded', () => status(`listening on ${name}`));
@@ -97,7 +96,7 @@ Examples:
             // Waiting for a count on a channel that refused us could only end in a timeout.
             if (count !== undefined) finish(new CliError(`cannot listen on ${name}: ${why}.`, error.status === 401 ? EXIT.auth : EXIT.api));
           });
-          for (const event of name.startsWith('private-user.') ? USER_EVENTS : CONVERSATION_EVENTS) {
+          for (const event of name.startsWith(USER_CHANNEL_PREFIX) ? USER_EVENTS : CONVERSATION_EVENTS) {
             channel.bind(event, (data: unknown) => print(name, event, data));
           }
         }

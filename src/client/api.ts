@@ -1,5 +1,7 @@
 // A typed client for the chatctl HTTP API (used by the scripting verbs, and later the TUI).
+import type { Readable } from 'node:stream';
 import { FormData, request } from 'undici';
+import type { MessageType } from '../shared/wire.js';
 
 export class ApiError extends Error {
   constructor(
@@ -23,6 +25,10 @@ export interface RealtimeSettings {
   wss_port: number | null;
   force_tls: boolean;
   auth_endpoint: string;
+  /** Laravel's /broadcasting/user-auth for pusher:signin (older servers omit it). */
+  user_auth_endpoint?: string;
+  /** The real-time server sends watchlist online/offline events (the embedded one does). */
+  watchlist?: boolean;
 }
 
 export interface Account {
@@ -42,6 +48,8 @@ export interface PublicUser {
   id: number;
   name: string;
   avatar: string | null;
+  /** ISO 8601; an extra key on `other_user` (servers without it omit it). */
+  last_seen_at?: string | null;
 }
 
 export interface ConversationItem {
@@ -60,7 +68,7 @@ export interface ConversationItem {
   updated_at: string;
 }
 
-export type MessageType = 'text' | 'image' | 'file';
+export type { MessageType };
 
 export interface AttachmentInfo {
   url: string;
@@ -116,7 +124,16 @@ export interface ApiResponse<T> {
   data: T;
 }
 
-type RequestBody = Record<string, unknown> | (() => Promise<FormData>);
+/** A body streamed as it is read (an upload with progress): built per attempt. */
+export interface StreamBody {
+  stream(): Readable;
+  contentType: string;
+  length: number;
+}
+
+type RequestBody = Record<string, unknown> | (() => Promise<FormData>) | StreamBody;
+
+const isStreamBody = (body: RequestBody | undefined): body is StreamBody => typeof body === 'object' && body !== null && typeof body.stream === 'function';
 
 interface Envelope<T> {
   status: boolean;
@@ -141,17 +158,20 @@ export class ChatApi {
    */
   async send<T>(method: 'GET' | 'POST', path: string, body?: RequestBody, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
     const form = typeof body === 'function' ? await body() : undefined;
+    const streamed = isStreamBody(body) ? body : undefined;
+    const json = body && !form && !streamed ? JSON.stringify(body) : undefined;
     let response;
     try {
       response = await request(`${this.baseUrl.replace(/\/+$/, '')}${path}`, {
         method,
         headers: {
           accept: 'application/json',
-          ...(body && !form ? { 'content-type': 'application/json' } : {}),
+          ...(json ? { 'content-type': 'application/json' } : {}),
+          ...(streamed ? { 'content-type': streamed.contentType, 'content-length': String(streamed.length) } : {}),
           ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
           ...headers,
         },
-        body: form ?? (body ? JSON.stringify(body) : undefined),
+        body: form ?? streamed?.stream() ?? json,
         headersTimeout: 10_000,
         bodyTimeout: 10_000,
       });

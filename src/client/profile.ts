@@ -11,12 +11,14 @@ export interface Profile {
   server?: string;
   token?: string;
   user?: Account;
+  /** `chatctl chat` settings (chat-settings.ts); kept across logins. */
+  chat?: unknown;
 }
 
 /** The profile file exists but cannot be read (not JSON, not readable). */
 export class ProfileError extends Error {}
 
-function open(env: NodeJS.ProcessEnv = process.env): Conf<Profile> {
+export function openProfileFile(env: NodeJS.ProcessEnv = process.env): Conf<Profile> {
   const dir = env.CHATCTL_CONFIG_DIR?.trim() || undefined;
   try {
     if (dir) mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -36,11 +38,11 @@ function open(env: NodeJS.ProcessEnv = process.env): Conf<Profile> {
 
 /** Where the profile lives (whether or not it exists yet). */
 export function profilePath(env: NodeJS.ProcessEnv = process.env): string {
-  return open(env).path;
+  return openProfileFile(env).path;
 }
 
 export function readProfile(env: NodeJS.ProcessEnv = process.env): Profile {
-  const conf = open(env);
+  const conf = openProfileFile(env);
   try {
     const { server, token, user } = conf.store;
     return {
@@ -53,15 +55,16 @@ export function readProfile(env: NodeJS.ProcessEnv = process.env): Profile {
   }
 }
 
-export function saveProfile(profile: Required<Profile>, env: NodeJS.ProcessEnv = process.env): string {
-  const conf = open(env);
-  conf.store = { server: profile.server, token: profile.token, user: profile.user };
+export function saveProfile(profile: Required<Pick<Profile, 'server' | 'token' | 'user'>>, env: NodeJS.ProcessEnv = process.env): string {
+  const conf = openProfileFile(env);
+  const chat = conf.get('chat');
+  conf.store = { server: profile.server, token: profile.token, user: profile.user, ...(chat === undefined ? {} : { chat }) };
   return conf.path;
 }
 
 /** Forgets the token (and the user it belonged to); keeps the server as the default for the next login. */
 export function forgetToken(env: NodeJS.ProcessEnv = process.env): void {
-  const conf = open(env);
+  const conf = openProfileFile(env);
   if (conf.has('token') || conf.has('user')) {
     conf.delete('token');
     conf.delete('user');

@@ -19,6 +19,7 @@ import { DebugBus } from './observability/bus.js';
 import { consoleEndpoint, type ConsoleEndpointOptions } from './observability/console-endpoint.js';
 import { hasDemoData, seedDemo, type DemoSeedResult } from './demo/seed.js';
 import { EmbeddedPusherServer } from './pusher/index.js';
+import { recordLastSeen } from './broadcasting/last-seen.js';
 import type { AppCredentials } from './pusher/signatures.js';
 import { RedisLoginThrottle } from './auth/redis-login-throttle.js';
 import { joinCluster } from './scale/join-cluster.js';
@@ -91,6 +92,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       embedded = new EmbeddedPusherServer({
         app: { id: credentials.id, key: credentials.key, secret: credentials.secret },
         log,
+        onUserPresence: recordLastSeen(store, log),
         ...(cluster ? { cluster } : {}),
         ...config.realtimeLimits,
         ...(trust ? { clientAddress: trust.clientAddress } : {}),

@@ -8,7 +8,7 @@ import { describeError } from './hooks/useChat.js';
 import type { Session } from './hooks/useLogin.js';
 import type { Connect } from './hooks/useRealtime.js';
 import { useTerminalSize, type Size } from './hooks/useTerminalSize.js';
-import { ChatScreen } from './screens/ChatScreen.js';
+import { ChatScreen, type ChatScreenProps } from './screens/ChatScreen.js';
 import { LoginScreen } from './screens/LoginScreen.js';
 import { loadBootstrap, type ChatBootstrap } from './session.js';
 import { endSession, SESSION_ENDED, TOKEN_REFUSED_AT_START } from './session-end.js';
@@ -38,6 +38,8 @@ export interface AppProps {
   connect?: Connect;
   /** Called when the user quits (before the app unmounts). */
   onQuit?: () => void;
+  /** Notifications, muted conversations, downloads (see ChatScreenProps). */
+  chat?: Pick<ChatScreenProps, 'notify' | 'muted' | 'onMutedChange' | 'rememberMuted' | 'downloadDir'>;
 }
 
 type Stage =
@@ -160,6 +162,7 @@ export function App(props: AppProps) {
           connect={connect}
           onQuit={props.onQuit}
           onLogout={() => leave(`Logged out of ${stage.session.server}.`, true)}
+          {...props.chat}
         />
       );
       break;

@@ -2,11 +2,11 @@
 // stay, so own messages, the selection and the badges remain distinguishable without colour.
 import { createContext, useContext, type ReactNode } from 'react';
 import { Text } from 'ink';
-import type { Tone } from './state/messages.js';
+import type { Tone } from './state/layout.js';
 
-export type Role = Tone | 'badge' | 'title' | 'hint' | 'ok' | 'warn' | 'bad' | 'accent' | 'border' | 'focus';
+export type Role = Tone | 'online' | 'badge' | 'title' | 'hint' | 'ok' | 'warn' | 'bad' | 'accent' | 'border' | 'focus';
 
-const palette: Record<Role, { color?: string; bold?: boolean; dim?: boolean }> = {
+const palette: Record<Role, { color?: string; bold?: boolean; dim?: boolean; inverse?: boolean }> = {
   own: { color: 'cyan', bold: true },
   other: { color: 'green', bold: true },
   time: { dim: true },
@@ -15,6 +15,8 @@ const palette: Record<Role, { color?: string; bold?: boolean; dim?: boolean }> =
   error: { color: 'red' },
   pending: { color: 'yellow', dim: true },
   read: { color: 'blue' },
+  selected: { color: 'magenta', bold: true, inverse: true },
+  online: { color: 'green', bold: true },
   badge: { color: 'yellow', bold: true },
   title: { bold: true },
   hint: { dim: true },
@@ -53,7 +55,7 @@ export function Styled({ role, children, inverse }: { role?: Role; children: Rea
   const colors = useColors();
   const style = role ? palette[role] : {};
   return (
-    <Text color={colors ? style.color : undefined} bold={style.bold} dimColor={style.dim} inverse={inverse}>
+    <Text color={colors ? style.color : undefined} bold={style.bold} dimColor={style.dim} inverse={inverse ?? style.inverse}>
       {children}
     </Text>
   );

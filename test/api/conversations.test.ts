@@ -44,7 +44,7 @@ describe('unread counts and is_read', () => {
     const bobRow = await rowOf(server, bob, conversationId);
     expect(bobRow).toEqual({
       id: conversationId,
-      other_user: { id: ann.id, name: 'Ann', avatar: expect.stringMatching(/^https:\/\/cdn\.test\/\d+\.png$/) },
+      other_user: { id: ann.id, name: 'Ann', avatar: expect.stringMatching(/^https:\/\/cdn\.test\/\d+\.png$/), last_seen_at: null },
       latest_message: {
         message: 'ping',
         created_at: expect.stringMatching(JUST_NOW),
@@ -233,7 +233,7 @@ describe('conversation list order', () => {
     const rows = await conversationsOf(server, me);
     expect(rows[0]).toEqual({
       id: c4,
-      other_user: { id: wes.id, name: 'Wes', avatar: expect.any(String) },
+      other_user: { id: wes.id, name: 'Wes', avatar: expect.any(String), last_seen_at: null },
       latest_message: null,
       unread_count: 0,
       updated_at: expect.stringMatching(ISO_SECONDS),

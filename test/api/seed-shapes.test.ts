@@ -62,7 +62,8 @@ for (const locale of ['en', 'ar'] as const) {
       expect(res.status).toBe(200);
       expect(shapeDifferences(res.body, SEED.conversations)).toEqual([]);
       const [row] = res.body.data;
-      expect(row.other_user).toEqual({ id: mohamed.id, name: 'محمد', avatar: expect.stringMatching(/^https:\/\//) });
+      // the seed's keys, then last_seen_at (null: never connected to the real-time server)
+      expect(row.other_user).toEqual({ id: mohamed.id, name: 'محمد', avatar: expect.stringMatching(/^https:\/\//), last_seen_at: null });
       expect(row.latest_message.message).toBe('كيف حالك؟');
       expect([strings.justNow, locale === 'en' ? '2 seconds ago' : 'منذ ثانيتين']).toContain(row.latest_message.created_at);
       expect(row.unread_count).toBe(1);

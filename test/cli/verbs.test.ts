@@ -443,9 +443,9 @@ describe('chatctl scripting verbs', () => {
       expect(res.code).toBe(0);
       const lines = res.stdout.trimEnd().split('\n');
       expect(lines).toHaveLength(STEPS.length + 1);
-      STEPS.forEach((name, i) => expect(lines[i]).toMatch(new RegExp(`^ok   ${name.replace('.', '\\.').padEnd(22)} +\\d+ ms  \\S.*$`)));
-      expect(lines[6]).toMatch(/^ok   receive message\.sent +\d+ ms  send→receive latency \d+(\.\d)? ms$/);
-      expect(lines[11]).toMatch(/^ok   smoke test passed: 11 steps passed in \d+ ms, send→receive latency \d+(\.\d)? ms$/);
+      STEPS.forEach((name, i) => expect(lines[i]).toMatch(new RegExp(`^ok {3}${name.replace('.', '\\.').padEnd(22)} +\\d+ ms  \\S.*$`)));
+      expect(lines[6]).toMatch(/^ok {3}receive message\.sent +\d+ ms {2}send→receive latency \d+(\.\d)? ms$/);
+      expect(lines[11]).toMatch(/^ok {3}smoke test passed: 11 steps passed in \d+ ms, send→receive latency \d+(\.\d)? ms$/);
       expect(res.stdout).not.toContain('\u001b[');
     });
 
@@ -479,7 +479,7 @@ describe('chatctl scripting verbs', () => {
         const lines = text.stdout.trimEnd().split('\n');
         expect(lines[3]).toBe(`skip realtime connect       skipped: ${reason}`);
         expect(lines[6]).toBe(`skip receive message.sent   skipped: ${reason}`);
-        expect(lines[11]).toMatch(/^ok   smoke test passed: 9 steps passed, 2 skipped in \d+ ms, send→receive latency not measured$/);
+        expect(lines[11]).toMatch(/^ok {3}smoke test passed: 9 steps passed, 2 skipped in \d+ ms, send→receive latency not measured$/);
       } finally {
         await logServer.stop();
       }

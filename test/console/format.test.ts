@@ -49,6 +49,7 @@ describe('console lines', () => {
       bytes: 30, recipients: 0, payload: `"line1\\nline2 \u001b[31mred\u202e ${'y'.repeat(500)}"`,
     };
     const line = formatEvent(hostile, { color: false, payload: true, width: 120 }) ?? '';
+    // eslint-disable-next-line no-control-regex
     expect(line).not.toMatch(/[\u0000-\u001f\u007f\u202e]/);
     expect(line).toContain('private-x\uFFFD]0;pwned\uFFFD client-\uFFFD[2Jx');
     expect(Array.from(line).length).toBeLessThanOrEqual(120);

@@ -8,8 +8,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RealtimeSettings } from '../../src/client/api.js';
+import { connectRealtime } from '../../src/client/realtime.js';
 import { historyOf } from '../helpers/flows.js';
-import { registerUser, sendText, startConversation, startTestServer, type TestServer, type TestUser } from '../helpers/server.js';
+import { connected } from '../helpers/realtime.js';
+import { api, registerUser, sendText, startConversation, startTestServer, type TestServer, type TestUser } from '../helpers/server.js';
 
 const run = promisify(execFile);
 /** The launcher under test (CHATCTL_TEST_BIN points it at another build). */
@@ -78,7 +81,9 @@ describe('chatctl chat in tmux (end to end)', { timeout: 60_000 }, () => {
   let server: TestServer;
   let ann: TestUser;
   let bob: TestUser;
+  let carol: TestUser;
   let conversation: number;
+  let carolChat: number;
   let dir: string;
 
   beforeAll(async () => {
@@ -91,6 +96,8 @@ describe('chatctl chat in tmux (end to end)', { timeout: 60_000 }, () => {
     server = await startTestServer();
     ann = await registerUser(server, 'Ann');
     bob = await registerUser(server, 'Bob');
+    carol = await registerUser(server, 'Carol');
+    carolChat = await startConversation(server, carol, ann);
     conversation = await startConversation(server, bob, ann);
     await sendText(server, bob, conversation, 'hello from Bob over HTTP');
     dir = mkdtempSync(join(tmpdir(), 'chatctl-tmux-'));
@@ -156,8 +163,9 @@ describe('chatctl chat in tmux (end to end)', { timeout: 60_000 }, () => {
     await tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '35', command);
 
     const first = await waitForScreen(/● connected/);
-    expect(first).toContain('Conversations (1)');
-    expect(first).toMatch(/Bob +\(1\)/); // one unread
+    expect(first).toContain('Conversations (2)');
+    expect(first).toMatch(/○ Bob +\(1\)/); // one unread, offline
+    expect(first).toMatch(/○ Carol /);
 
     await tmux('send-keys', '-t', SESSION, 'Enter');
     await waitForScreen(/Bob +hello from Bob over HTTP/);
@@ -173,6 +181,28 @@ describe('chatctl chat in tmux (end to end)', { timeout: 60_000 }, () => {
     await sendText(server, bob, conversation, 'a reply from Bob, live');
     const live = await waitForScreen(/Bob +a reply from Bob, live/);
     expect(live).toMatch(/typed in tmux +✓✓/); // Bob read it when he fetched the history
+
+    // Carol comes online (pusher:signin with her own watchlist): her dot lights up in Ann's list
+    const settings = (await api(server, 'GET', '/api/chat/realtime')).body.data as RealtimeSettings;
+    const carolOnline = connectRealtime(settings, carol.token);
+    try {
+      carolOnline.signin();
+      await connected(carolOnline);
+      await waitForScreen(/● Carol /);
+      // a message in the other conversation rings the bell (Bob's is open)
+      const bell = async () => (await tmux('display-message', '-p', '-t', SESSION, '#{window_bell_flag}')).trim();
+      expect(await bell()).toBe('0');
+      await sendText(server, carol, carolChat, 'ping from Carol');
+      await waitForScreen(/Carol +\(1\)/);
+      const start = Date.now();
+      while ((await bell()) !== '1') {
+        if (Date.now() - start > 10_000) throw new Error('the terminal bell never rang');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      carolOnline.disconnect();
+    }
+    await waitForScreen(/○ Carol /);
 
     await tmux('send-keys', '-t', SESSION, 'C-c');
     const start = Date.now();
@@ -240,8 +270,11 @@ describe('chatctl chat in tmux (end to end)', { timeout: 60_000 }, () => {
     await waitForScreen(/Password +•{15}/);
     await tmux('send-keys', '-t', SESSION, 'Enter');
     const listed = await waitForScreen(/● connected/);
-    expect(listed).toContain('Conversations (1)');
+    expect(listed).toContain('Conversations (2)');
+    expect(listed).toMatch(/› ○ Carol .*\n.*\n.* ○ Bob /); // Carol's message of the test before is the newest
 
+    await tmux('send-keys', '-t', SESSION, 'Down');
+    await waitForScreen(/› ○ Bob /);
     await tmux('send-keys', '-t', SESSION, 'Enter');
     await waitForScreen(/Bob +a reply from Bob, live/);
     await tmux('send-keys', '-t', SESSION, '-l', 'sent after logging in');

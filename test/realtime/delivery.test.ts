@@ -48,6 +48,8 @@ describe('real-time delivery through the embedded Pusher server', () => {
       wss_port: server.port,
       force_tls: false,
       auth_endpoint: `${server.url}/broadcasting/auth`,
+      user_auth_endpoint: `${server.url}/broadcasting/user-auth`,
+      watchlist: true,
       channels: { conversation: 'private-conversation.{id}', user: 'private-user.{id}' },
       events: ['message.sent', 'message.read', 'conversation.created', 'conversation.updated', 'client-typing'],
     });

@@ -32,7 +32,10 @@ describe('per-address limits behind a trusted proxy', () => {
   let server: TestServer | undefined;
   const open: (WebSocket | Socket)[] = [];
   afterEach(async () => {
-    for (const s of open.splice(0)) (s instanceof WebSocket ? s.terminate() : s.destroy());
+    for (const s of open.splice(0)) {
+      if (s instanceof WebSocket) s.terminate();
+      else s.destroy();
+    }
     await server?.stop();
     server = undefined;
   });

@@ -107,12 +107,25 @@ describe.each<StoreKind>(['sqlite', 'pgsql'])('%s store behaviour', (kind) => {
     expect(await store.getParticipants(conversationId + 1)).toBeNull();
     expect(await store.getConversationSummary(conversationId, a.id)).toEqual({
       id: conversationId,
-      otherUser: { id: b.id, name: 'bob', avatar: 'https://example.com/b.png' },
+      otherUser: { id: b.id, name: 'bob', avatar: 'https://example.com/b.png', lastSeenAt: null },
       latestMessage: null,
       unreadCount: 0,
       updatedAt: '2026-01-25T10:00:00.000Z',
       createdAt: '2026-01-25T10:00:00.000Z',
     });
+  });
+
+  it('lists conversation partners, most recent conversation first, and records when a user was last seen', async () => {
+    const { a, b } = await pair();
+    const c = await store.createUser({ name: 'Cy', email: 'cy@example.com', passwordHash: 'x' });
+    tick();
+    const { conversationId: withCy } = await store.findOrCreateConversation(c.id, a.id);
+    expect(await store.listPartnerIds(a.id, 100)).toEqual([c.id, b.id]);
+    expect(await store.listPartnerIds(a.id, 1)).toEqual([c.id]);
+    expect(await store.listPartnerIds(b.id, 100)).toEqual([a.id]);
+    await store.markSeen(c.id, '2026-01-25T10:05:00.000Z');
+    expect((await store.getConversationSummary(withCy, a.id))?.otherUser).toEqual({ id: c.id, name: 'Cy', avatar: null, lastSeenAt: '2026-01-25T10:05:00.000Z' });
+    expect((await store.listConversations(a.id)).map((s) => s.otherUser.lastSeenAt)).toEqual(['2026-01-25T10:05:00.000Z', null]);
   });
 
   it('stores messages with their attachment and answers summaries, newest conversation first', async () => {

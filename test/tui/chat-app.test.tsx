@@ -118,7 +118,7 @@ describe('chatctl chat (Ink, real server)', { timeout: 40_000 }, () => {
 
   it('shows a message the other side sends, live, and marks it read', async () => {
     const app = await openChat(ann);
-    const { stdin, lastFrame } = app;
+    const { lastFrame } = app;
     await openConversation(app, 'Bob', 'second from Bob');
     await sendText(server, bob, bobChat, 'live from Bob');
     const shown = await waitForPane(lastFrame, /Bob +live from Bob/);

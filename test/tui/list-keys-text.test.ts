@@ -3,7 +3,8 @@
 import type { Key } from 'ink';
 import { describe, expect, it } from 'vitest';
 import { backspace, clearLine, composeLines, deleteWord, insert, outgoing } from '../../src/tui/state/compose.js';
-import { emptyList, fromListEvent, fromListItem, listReducer, visibleRows, type ConversationRow } from '../../src/tui/state/conversations.js';
+import { fromListEvent, fromListItem } from '../../src/client/decode.js';
+import { emptyList, listReducer, visibleRows, type ConversationRow } from '../../src/tui/state/conversations.js';
 import { commandsFor } from '../../src/tui/state/keys.js';
 import { sanitize, textWidth, truncate, wrap } from '../../src/tui/state/text.js';
 import { ago } from '../../src/tui/state/time.js';
@@ -143,8 +144,17 @@ describe('keys', () => {
     expect(commandsFor('', key({ end: true }))).toEqual([{ type: 'bottom' }]);
     expect(commandsFor('', key({ delete: true }))).toEqual([{ type: 'backspace' }]);
     expect(commandsFor('', key({ tab: true }))).toEqual([{ type: 'tab' }]);
+    // typed fast, text and Tab come in one chunk: the Tab is still the key (path completion)
+    expect(commandsFor('/file sli\t', key({}))).toEqual([{ type: 'insert', text: '/file sli' }, { type: 'tab' }]);
     expect(commandsFor('', key({ escape: true, meta: true }))).toEqual([{ type: 'escape' }]);
-    expect(commandsFor('[I', key({}))).toEqual([]);
+    // focus reports are commands, never text; other unknown sequences are nothing
+    expect(commandsFor('[I', key({}))).toEqual([{ type: 'focus-in' }]);
+    expect(commandsFor('[O', key({}))).toEqual([{ type: 'focus-out' }]);
+    expect(commandsFor('[2;5~', key({}))).toEqual([]);
+    expect(commandsFor('e', key({ ctrl: true }))).toEqual([{ type: 'editor' }]);
+    expect(commandsFor('o', key({ ctrl: true }))).toEqual([{ type: 'attach' }]);
+    expect(commandsFor('u', key({ meta: true }))).toEqual([{ type: 'jump-unread' }]);
+    expect(commandsFor('', key({ meta: true, upArrow: true }))).toEqual([{ type: 'select-message', delta: -1 }]);
   });
 });
 

@@ -1,14 +1,13 @@
 // The open conversation's reducer: merge by id, optimistic sends, the new marker, read receipts,
-// scrolling and the windowed layout. Pure: no terminal, no server.
+// scrolling (an anchor) and the windowed layout. Pure: no terminal, no server.
 import { describe, expect, it } from 'vitest';
+import { fromSentEvent } from '../../src/client/decode.js';
+import { layoutWindow, scrollBy, scrollTo, totalLines, type Viewport } from '../../src/tui/state/layout.js';
 import {
   firstUnreadId,
-  fromSentEvent,
   messagesReducer,
   openConversation,
-  totalLines,
   visiblePending,
-  windowLines,
   type ChatMessage,
   type MessagesAction,
   type MessagesState,
@@ -20,22 +19,29 @@ const BOB = 2;
 const AT = '2026-03-04T10:00:00Z';
 
 function msg(id: number, senderId = BOB, body = `message ${id}`, extra: Partial<ChatMessage> = {}): ChatMessage {
-  return { id, conversationId: 7, senderId, senderName: senderId === ME ? 'Ann' : 'Bob', body, type: 'text', createdAt: AT, attachmentName: null, ...extra };
+  return { id, conversationId: 7, senderId, senderName: senderId === ME ? 'Ann' : 'Bob', body, type: 'text', createdAt: AT, attachment: null, ...extra };
 }
 
 function pending(key: string, body: string, status: PendingMessage['status'] = 'sending'): PendingMessage {
   return { key, body, createdAt: AT, status, retryable: true };
 }
 
+const VIEW: Viewport = { width: 60, height: 10 };
+
 function state(overrides: Partial<MessagesState> = {}): MessagesState {
-  return { ...openConversation({ conversationId: 7, meId: ME, otherName: 'Bob', width: 60, height: 10 }), ...overrides };
+  return { ...openConversation({ conversationId: 7, meId: ME, otherName: 'Bob' }), ...overrides };
 }
 
 function run(initial: MessagesState, ...actions: MessagesAction[]): MessagesState {
   return actions.reduce(messagesReducer, initial);
 }
 
-const text = (s: MessagesState) => windowLines(s).lines.map((l) => l.segments.map((x) => x.text).join(''));
+/** The scroll action the controller dispatches for `delta` lines (layout computes it). */
+function scrolled(s: MessagesState, delta: number, view: Viewport = VIEW): MessagesState {
+  return run(s, { type: 'scroll', ...scrollBy(s, view, delta) });
+}
+
+const text = (s: MessagesState, view: Viewport = VIEW) => layoutWindow(s, view).lines.map((l) => l.segments.map((x) => x.text).join(''));
 const ids = (s: MessagesState) => s.messages.map((m) => m.id);
 
 describe('merging by id', () => {
@@ -148,12 +154,17 @@ describe('the new marker', () => {
   });
 
   it('opens at the marker when the unread messages do not fit', () => {
+    const small = { width: 60, height: 5 };
     const page = Array.from({ length: 30 }, (_, i) => msg(i + 1));
-    const s = run(state({ height: 5 }), { type: 'loaded', messages: page, unread: 20, limit: 50 });
-    expect(s.scroll).toBeGreaterThan(0);
-    const view = windowLines(s);
+    const loaded = run(state(), { type: 'loaded', messages: page, unread: 20, limit: 50 });
+    const jump = scrollTo(loaded, small, 'new');
+    expect(jump.scroll).toEqual({ anchor: 'new', offset: 0 });
+    const s = run(loaded, { type: 'scroll', ...jump, fromMarker: true });
+    const view = layoutWindow(s, small);
     expect(view.lines[0]!.segments[0]!.text).toMatch(/^── new ──/);
     expect(view.unseenBelow).toBeGreaterThan(0);
+    // when they fit, the view follows the bottom
+    expect(scrollTo(run(state(), { type: 'loaded', messages: page, unread: 2, limit: 50 }), small, 'new').scroll).toBeNull();
   });
 });
 
@@ -177,58 +188,71 @@ describe('read receipts', () => {
 });
 
 describe('scrolling', () => {
-  const many = run(state({ height: 6 }), { type: 'loaded', messages: Array.from({ length: 40 }, (_, i) => msg(i + 1)), unread: 0, limit: 40 });
+  const SIX = { width: 60, height: 6 };
+  const many = run(state(), { type: 'loaded', messages: Array.from({ length: 40 }, (_, i) => msg(i + 1)), unread: 0, limit: 40 });
 
   it('shows only the lines that fit, newest at the bottom', () => {
-    const view = windowLines(many);
+    const view = layoutWindow(many, SIX);
     expect(view.lines).toHaveLength(6);
     expect(view.lines.at(-1)!.segments.map((s) => s.text).join('')).toContain('message 40');
     expect(view.atTop).toBe(false);
+    expect(view.below).toBe(0);
+  });
+
+  it('is an anchor message and an offset, and moves by lines', () => {
+    const up = scrolled(many, 3, SIX);
+    expect(up.scroll).toEqual({ anchor: expect.stringMatching(/^m:\d+$/), offset: expect.any(Number) });
+    expect(layoutWindow(up, SIX).below).toBe(3);
+    expect(layoutWindow(scrolled(up, 2, SIX), SIX).below).toBe(5);
+    expect(scrolled(up, -3, SIX).scroll).toBeNull(); // back at the bottom: following again
   });
 
   it('clamps at the top and says so (time to load the older page)', () => {
-    const top = run(many, { type: 'scroll', delta: 10_000 });
-    expect(top.scroll).toBe(totalLines(top) - 6);
-    expect(windowLines(top).atTop).toBe(true);
-    expect(run(top, { type: 'scroll', delta: -10_000 }).scroll).toBe(0);
+    const top = scrolled(many, 10_000, SIX);
+    const view = layoutWindow(top, SIX);
+    expect(view.atTop).toBe(true);
+    expect(view.below).toBe(totalLines(top, SIX) - 6);
+    expect(scrolled(top, -10_000, SIX).scroll).toBeNull();
   });
 
   it('does not move the view when messages arrive while scrolled up, and counts them', () => {
-    const up = run(many, { type: 'scroll', delta: 10 });
-    const before = text(up);
+    const up = scrolled(many, 10, SIX);
+    const before = text(up, SIX);
     const after = run(up, { type: 'received', messages: [msg(41), msg(42, ME)] });
-    expect(text(after)).toEqual(before);
-    expect(windowLines(after).unseenBelow).toBe(1);
+    expect(text(after, SIX)).toEqual(before);
+    expect(layoutWindow(after, SIX).unseenBelow).toBe(1);
     expect(after.newMarkerId).toBe(41);
     const bottom = run(after, { type: 'bottom' });
-    expect(windowLines(bottom).unseenBelow).toBe(0);
-    expect(text(bottom).at(-1)).toContain('message 42');
+    expect(layoutWindow(bottom, SIX).unseenBelow).toBe(0);
+    expect(text(bottom, SIX).at(-1)).toContain('message 42');
   });
 
   it('follows new messages at the bottom', () => {
     const s = run(many, { type: 'received', messages: [msg(41)] });
-    expect(s.scroll).toBe(0);
-    expect(text(s).at(-1)).toContain('message 41');
+    expect(s.scroll).toBeNull();
+    expect(text(s, SIX).at(-1)).toContain('message 41');
   });
 
-  it('keeps the view when an older page is prepended', () => {
-    const up = run(many, { type: 'scroll', delta: 5 });
-    const before = text(up);
+  it('keeps the view when an older page is prepended, and when the pane is resized', () => {
+    const up = scrolled(many, 5, SIX);
+    const before = text(up, SIX);
     const older = run(up, { type: 'older-start' }, { type: 'older', messages: [msg(-2), msg(-1), msg(0)], limit: 50 });
     expect(ids(older).slice(0, 3)).toEqual([-2, -1, 0]);
-    expect(text(older)).toEqual(before);
+    expect(text(older, SIX)).toEqual(before);
+    // a taller pane keeps the same top line
+    expect(text(older, { width: 60, height: 8 })[0]).toBe(before[0]);
   });
 
   it('sending jumps to the bottom', () => {
-    const up = run(many, { type: 'scroll', delta: 5 }, { type: 'queued', pending: pending('k', 'now') });
-    expect(up.scroll).toBe(0);
+    const up = run(scrolled(many, 5, SIX), { type: 'queued', pending: pending('k', 'now') });
+    expect(up.scroll).toBeNull();
   });
 });
 
 describe('layout', () => {
   it('wraps long and multi-line messages under the text column, never wider than the pane', () => {
-    const s = run(state({ width: 30 }), { type: 'loaded', messages: [msg(1, BOB, 'first line\nsecond line that is long enough to wrap around')], unread: 0, limit: 50 });
-    const lines = text(s).filter((l) => !l.includes('──') && !l.includes('start of'));
+    const s = run(state(), { type: 'loaded', messages: [msg(1, BOB, 'first line\nsecond line that is long enough to wrap around')], unread: 0, limit: 50 });
+    const lines = text(s, { width: 30, height: 10 }).filter((l) => !l.includes('──') && !l.includes('start of'));
     expect(lines.length).toBeGreaterThanOrEqual(3);
     expect(lines[0]).toMatch(/^\d\d:\d\d Bob first line$/);
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(30);

@@ -56,7 +56,7 @@ describe('chatctl chat: the end of a session (Ink, real server)', { timeout: 40_
   }
 
   /** Types like a person: the e-mail, Tab, the password (each its own chunk), Enter. */
-  async function typeLogin(app: { stdin: { write(data: string): void } }, email: string, password: string) {
+  async function _typeLogin(app: { stdin: { write(data: string): void } }, email: string, password: string) {
     app.stdin.write(email);
     await sleep(30);
     app.stdin.write(KEYS.tab);

@@ -21,10 +21,10 @@ export class Failed extends Error {
   }
 }
 
-export const useMarks = () => Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+export const marksWanted = () => Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
 
 export function formatStep(step: StepResult, detail?: string): string {
-  const fancy = useMarks();
+  const fancy = marksWanted();
   const name = step.name.padEnd(22);
   if (step.skipped !== undefined) return `${fancy ? style.yellow('-') : 'skip'} ${name} skipped: ${step.skipped}`;
   const time = `${step.ms} ms`.padStart(8);

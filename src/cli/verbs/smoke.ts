@@ -4,10 +4,11 @@
 import type { Command } from 'commander';
 import type { ChatApi, Message } from '../../client/api.js';
 import type { PusherClient } from '../../client/realtime.js';
+import { conversationChannel, EVENTS } from '../../shared/wire.js';
 import { action, CliError, EXIT, printJson, printLine, style } from '../output.js';
 import { exitCodeFor, parseSeconds, resolve, sentence, serverOption, TOKEN_REFUSED } from './common.js';
 import { loadRun, LoadTimeout, type LoadResult } from './smoke-load.js';
-import { Failed, formatStep, Skip, useMarks, within, type StepResult } from './smoke-steps.js';
+import { Failed, formatStep, Skip, marksWanted, within, type StepResult } from './smoke-steps.js';
 
 interface SmokeOptions {
   server?: string;
@@ -168,10 +169,10 @@ Examples:
             }
             const client = connectRealtime(settings, b.token);
             pusher = client;
-            const channelName = `private-conversation.${conversationId}`;
+            const channelName = conversationChannel(conversationId);
             const channel = client.subscribe(channelName);
             received = new Promise((done) => {
-              channel.bind('message.sent', (data: { id?: number }) => {
+              channel.bind(EVENTS.messageSent, (data: { id?: number }) => {
                 if (typeof data?.id === 'number') arrived(data.id, performance.now());
                 if (sent === undefined || data?.id === sent.id) done({ at: performance.now(), data });
               });
@@ -280,7 +281,7 @@ Examples:
         } else if (!failed) {
           const latency = latencyMs === null ? 'send→receive latency not measured' : `send→receive latency ${latencyMs} ms`;
           printLine(
-            `${useMarks() ? style.green('✓') : 'ok  '} smoke test passed: ${steps.length - skipped} steps passed${skipped ? `, ${skipped} skipped` : ''} in ${totalMs} ms, ${latency}`,
+            `${marksWanted() ? style.green('✓') : 'ok  '} smoke test passed: ${steps.length - skipped} steps passed${skipped ? `, ${skipped} skipped` : ''} in ${totalMs} ms, ${latency}`,
           );
         }
         if (failed) throw new CliError(`smoke test failed at step "${failed.name}": ${failed.error ?? 'unknown error.'}`, exitCode);

@@ -3,10 +3,10 @@
 // Payloads come from the shared presenters with the server's own origin, never from a request.
 import { isoSeconds, presentListUpdate, presentMessageEvent, type PresentContext } from '../presenters/index.js';
 import type { ConversationSummary, StoredMessage } from '../store/index.js';
+import { conversationChannel, EVENTS, userChannel } from '../../shared/wire.js';
 import type { BroadcastEvent, Broadcaster } from './broadcaster.js';
 
-export const conversationChannel = (conversationId: number) => `private-conversation.${conversationId}`;
-export const userChannel = (userId: number) => `private-user.${userId}`;
+export { conversationChannel, userChannel };
 
 export class ChatEvents {
   constructor(
@@ -29,7 +29,7 @@ export class ChatEvents {
   messageSent(message: StoredMessage, exceptSocketId?: string): void {
     this.publish(() => ({
       channels: [conversationChannel(message.conversationId)],
-      event: 'message.sent',
+      event: EVENTS.messageSent,
       payload: presentMessageEvent(message, this.present()),
       exceptSocketId,
     }));
@@ -39,7 +39,7 @@ export class ChatEvents {
   messageRead(conversationId: number, readerId: number, lastReadMessageId: number, readAt: string, exceptSocketId?: string): void {
     this.publish(() => ({
       channels: [conversationChannel(conversationId)],
-      event: 'message.read',
+      event: EVENTS.messageRead,
       payload: {
         conversation_id: conversationId,
         user_id: readerId,
@@ -52,14 +52,14 @@ export class ChatEvents {
 
   /** `conversation.created` on each participant's user channel. */
   conversationCreated(userId: number, summary: ConversationSummary): void {
-    this.publish(() => ({ channels: [userChannel(userId)], event: 'conversation.created', payload: presentListUpdate(summary) }));
+    this.publish(() => ({ channels: [userChannel(userId)], event: EVENTS.conversationCreated, payload: presentListUpdate(summary) }));
   }
 
   /** `conversation.updated` on a user's channel: new latest message and/or unread count change. */
   conversationUpdated(userId: number, summary: ConversationSummary, exceptSocketId?: string): void {
     this.publish(() => ({
       channels: [userChannel(userId)],
-      event: 'conversation.updated',
+      event: EVENTS.conversationUpdated,
       payload: presentListUpdate(summary),
       exceptSocketId,
     }));

@@ -57,6 +57,7 @@ function sniffImage(head: Buffer): string | null {
 }
 
 export function safeFileName(name: string): string {
+  // eslint-disable-next-line no-control-regex
   const cleaned = basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f"]/g, '').trim();
   return (cleaned || 'file').slice(0, 200);
 }

@@ -102,7 +102,8 @@ export function presentConversation(summary: ConversationSummary, ctx: ListPrese
   const latest = summary.latestMessage;
   return {
     id: summary.id,
-    other_user: presentUser(summary.otherUser),
+    // last_seen_at is an extra key after the seed's three (null: never connected).
+    other_user: { ...presentUser(summary.otherUser), last_seen_at: summary.otherUser.lastSeenAt ? isoSeconds(summary.otherUser.lastSeenAt) : null },
     latest_message: latest
       ? {
           message: latest.body === '' && latest.type !== 'text' ? attachmentUrl(latest.id, ctx) : latest.body,

@@ -25,6 +25,7 @@ import {
   type PresenceMember,
 } from './protocol.js';
 import { verifyChannelAuth, verifyUserAuth, type AppCredentials } from './signatures.js';
+import { parseWatchlist, Watchlists } from './watchlist.js';
 import type { HubCluster } from './bus.js';
 import type { PusherTap } from './tap.js';
 
@@ -48,6 +49,8 @@ export interface HubOptions {
   publicChannels?: boolean;
   /** Milliseconds clock; injectable for rate-limit tests. */
   now?: () => number;
+  /** A signed-in user came online (first connection) or went offline (last one closed). */
+  onUserPresence?: (userId: string, online: boolean) => void;
   log?: LogFn;
   /** Other instances (REALTIME_SCALING=redis); absent: this hub is the whole service. */
   cluster?: HubCluster;
@@ -99,6 +102,7 @@ export class Hub {
   private readonly publicChannels: boolean;
   private readonly now: () => number;
   private readonly log: LogFn;
+  private readonly watchlists: Watchlists;
   private readonly cluster: HubCluster | undefined;
   private readonly tap: PusherTap | undefined;
 
@@ -112,6 +116,7 @@ export class Hub {
     this.publicChannels = options.publicChannels ?? false;
     this.now = options.now ?? Date.now;
     this.log = options.log ?? (() => {});
+    this.watchlists = new Watchlists((userId) => this.users.has(userId), options.onUserPresence);
     this.cluster = options.cluster;
     this.cluster?.attach({
       deliver: (name, frame, except) => {
@@ -401,34 +406,41 @@ export class Hub {
       refuse('Invalid signin signature');
       return;
     }
-    let id: unknown;
+    let data: Record<string, unknown> = {};
     try {
       const parsed: unknown = JSON.parse(userData);
-      id = typeof parsed === 'object' && parsed !== null ? (parsed as { id?: unknown }).id : undefined;
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) data = parsed as Record<string, unknown>;
     } catch {
-      id = undefined;
+      data = {};
     }
+    const id = data.id;
     if (typeof id !== 'string' || id.length === 0) {
       refuse('Invalid user_data: "id" must be a non-empty string');
       return;
     }
-    this.setSignedInUser(state, id);
+    const watchlist = parseWatchlist(data);
     conn.send(signinSuccessFrame(userData));
+    // A bad watchlist is reported (4302) without failing the signin, as Pusher Channels does.
+    if (!watchlist.ok) conn.send(errorFrame(ErrorCode.WATCHLIST_LIMIT, watchlist.message));
+    this.setSignedInUser(state, id, watchlist.ok ? watchlist.ids : []);
     this.tap?.({ kind: 'signin', socket_id: conn.id, user_id: id });
   }
 
-  private setSignedInUser(state: ConnectionState, userId: string | undefined): void {
+  private setSignedInUser(state: ConnectionState, userId: string | undefined, watchlist: readonly string[] = []): void {
     const previous = state.signedInUserId;
     if (previous !== undefined) {
       const sockets = this.users.get(previous);
       sockets?.delete(state.conn.id);
       if (sockets?.size === 0) this.users.delete(previous);
+      this.watchlists.signedOut(state.conn.id, previous, !this.users.has(previous));
     }
     state.signedInUserId = userId;
     if (userId !== undefined) {
+      const first = !this.users.has(userId);
       const sockets = this.users.get(userId) ?? new Set<string>();
       sockets.add(state.conn.id);
       this.users.set(userId, sockets);
+      this.watchlists.signedIn(state.conn, userId, watchlist, first);
     }
   }
 

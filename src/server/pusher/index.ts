@@ -48,6 +48,8 @@ export interface EmbeddedPusherOptions {
   timestampWindowSeconds?: number;
   /** Receives operational messages; never given secrets or signatures. */
   log?: LogFn;
+  /** A signed-in user came online or went offline (watchlists; chatctl records last_seen_at). */
+  onUserPresence?: (userId: string, online: boolean) => void;
   /** Other instances (REALTIME_SCALING=redis): publishes, presence and counts shared with them. */
   cluster?: HubCluster;
   /** Observer for the debug console: every connection, subscription, client event and API trigger. */
@@ -77,6 +79,7 @@ export class EmbeddedPusherServer {
       publicChannels: options.publicChannels ?? false,
       maxChannelsPerConnection: positive(options.maxChannelsPerConnection, 100, 'maxChannelsPerConnection'),
       log,
+      onUserPresence: options.onUserPresence,
       ...(options.cluster ? { cluster: options.cluster } : {}),
       tap: options.tap,
     });

@@ -19,6 +19,7 @@ export const ErrorCode = {
   GENERIC_RECONNECT: 4200,
   PONG_TIMEOUT: 4201,
   CLIENT_EVENT_REJECTED: 4301,
+  WATCHLIST_LIMIT: 4302,
 } as const;
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -58,7 +58,8 @@ export interface StoredMessage {
 
 export interface ConversationSummary {
   id: number;
-  otherUser: Pick<User, 'id' | 'name' | 'avatar'>;
+  /** `lastSeenAt`: when the other user was last connected to the real-time server (null: never). */
+  otherUser: Pick<User, 'id' | 'name' | 'avatar'> & { lastSeenAt?: string | null };
   latestMessage: Pick<StoredMessage, 'id' | 'senderId' | 'type' | 'body' | 'createdAt'> | null;
   unreadCount: number;
   updatedAt: string;
@@ -136,6 +137,8 @@ export interface ChatStore {
   /** Resolves a plain-text token to its live (not revoked) token and user, touching last_used_at. */
   authenticateToken(plainText: string): Promise<{ token: AccessToken; user: User } | null>;
   listTokens(userId?: number): Promise<AccessToken[]>;
+  /** Records that the user was connected (signed in to the real-time server) at `at` (ISO 8601). */
+  markSeen(userId: number, at: string): Promise<void>;
   revokeToken(tokenId: number): Promise<boolean>;
   /** Of these token ids, the ones revoked or deleted (e.g. by `chatctl token revoke` in another process). */
   revokedTokenIds(tokenIds: readonly number[]): Promise<number[]>;
@@ -146,6 +149,8 @@ export interface ChatStore {
   getConversationSummary(conversationId: number, userId: number): Promise<ConversationSummary | null>;
   /** Both participants, or null when the conversation does not exist. */
   getParticipants(conversationId: number): Promise<Participant[] | null>;
+  /** The user's conversation partners, most recently active conversation first (a watchlist). */
+  listPartnerIds(userId: number, limit: number): Promise<number[]>;
 
   // messages
   sendMessage(input: NewMessage): Promise<SendResult>;

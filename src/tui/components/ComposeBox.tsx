@@ -1,20 +1,10 @@
 // The compose area: what is being written (several lines when pasted or with Alt/Shift-Enter).
 import { Box, Text } from 'ink';
 import { composeLines } from '../state/compose.js';
+import { COMPOSE_MAX_LINES, composeHeight, composeWidth, PROMPT } from '../state/screen.js';
 import { Styled, useBorderColor } from '../theme.js';
 
-/** Most lines of the message shown while writing (the rest scrolls out at the top). */
-export const COMPOSE_MAX_LINES = 5;
-const PROMPT = '› ';
-
-/** The compose box's height for a text: its lines plus the border. */
-export function composeHeight(text: string, width: number): number {
-  return Math.min(COMPOSE_MAX_LINES, composeLines(text, composeWidth(width) - 1, COMPOSE_MAX_LINES).lines.length) + 2;
-}
-
-function composeWidth(width: number): number {
-  return Math.max(2, width - 4 - PROMPT.length);
-}
+export { COMPOSE_MAX_LINES, composeHeight };
 
 export function ComposeBox(props: { text: string; width: number; focused: boolean; placeholder: string }) {
   const { text, width, focused, placeholder } = props;

@@ -16,8 +16,23 @@ function preview(row: ConversationRow, meId: number): string {
   return `${who}${latest.type === 'text' ? text : `[${latest.type}]${text ? ` ${text}` : ''}`}`;
 }
 
-export function ConversationList(props: { list: ListState; meId: number; width: number; height: number; focused: boolean; now: Date }) {
-  const { list, meId, width, height, focused, now } = props;
+/** ● online, ○ offline; nothing at all when the server has no watchlists. */
+export const ONLINE_DOT = '●';
+export const OFFLINE_DOT = '○';
+export const MUTED_MARK = 'muted';
+
+export function ConversationList(props: {
+  list: ListState;
+  meId: number;
+  width: number;
+  height: number;
+  focused: boolean;
+  now: Date;
+  /** Online partners' user ids, or null without watchlists. */
+  online: readonly number[] | null;
+  muted: readonly number[];
+}) {
+  const { list, meId, width, height, focused, now, online, muted } = props;
   const inner = Math.max(4, width - 2);
   const rowsFit = Math.max(1, Math.floor((height - 3) / ROW_LINES));
   const { rows } = visibleRows(list, rowsFit);
@@ -36,15 +51,20 @@ export function ConversationList(props: { list: ListState; meId: number; width: 
           const open = row.id === list.openId;
           const badge = row.unread > 0 ? `(${row.unread > 999 ? '999+' : row.unread})` : '';
           const when = ago(row.latest?.at ?? row.updatedAt, now);
-          const right = `${badge ? ` ${badge}` : ''} ${when}`;
-          const nameWidth = Math.max(1, inner - 2 - textWidth(right));
+          const isOnline = online?.includes(row.other.id) ?? false;
+          const dot = online ? `${isOnline ? ONLINE_DOT : OFFLINE_DOT} ` : '';
+          const mute = muted.includes(row.id) ? ` ${MUTED_MARK}` : '';
+          const right = `${mute}${badge ? ` ${badge}` : ''} ${when}`;
+          const nameWidth = Math.max(1, inner - 2 - textWidth(dot) - textWidth(right));
           return (
             <Box key={row.id} flexDirection="column">
               <Text wrap="truncate-end">
                 <Styled role={selected && focused ? 'focus' : 'hint'}>{selected ? '› ' : open ? '• ' : '  '}</Styled>
+                {dot ? <Styled role={isOnline ? 'online' : 'hint'}>{dot}</Styled> : null}
                 <Styled role={open ? 'accent' : row.unread > 0 ? 'title' : undefined} inverse={selected && focused}>
                   {fit(oneLine(row.other.name), nameWidth)}
                 </Styled>
+                {mute ? <Styled role="hint">{mute}</Styled> : null}
                 {badge ? <Styled role="badge">{` ${badge}`}</Styled> : null}
                 <Styled role="hint">{` ${when}`}</Styled>
               </Text>

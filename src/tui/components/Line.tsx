@@ -1,6 +1,6 @@
 // One pre-wrapped line of styled segments (Ink never wraps it again: it is cut if too long).
 import { Text } from 'ink';
-import type { Segment } from '../state/messages.js';
+import type { Segment } from '../state/layout.js';
 import { Styled, type Role } from '../theme.js';
 
 export function Segments({ segments }: { segments: Array<Segment | { text: string; tone?: Role; inverse?: boolean }> }) {

@@ -1,25 +1,27 @@
-// The right pane: the open conversation's title, the window of history that fits, and a line
-// for "Bob is typing…" and "N new messages ↓".
+// The right pane: the open conversation's title (and whether the other side is online), the
+// window of history that fits, and a line for "Bob is typing…", a failed catch-up and
+// "N new messages ↓".
 import { Box, Text } from 'ink';
-import type { MessagesState, MessageWindow } from '../state/messages.js';
+import type { MessageWindow } from '../state/layout.js';
+import type { MessagesState } from '../state/messages.js';
+import { PANE_CHROME_COLUMNS, PANE_CHROME_ROWS } from '../state/screen.js';
 import { oneLine, textWidth, truncate } from '../state/text.js';
 import { Styled, useBorderColor } from '../theme.js';
 import { Segments } from './Line.js';
 
-/** Rows the pane uses around the message lines: borders, title, info line. */
-export const PANE_CHROME_ROWS = 4;
-/** Columns the pane uses around the message lines: borders and padding. */
-export const PANE_CHROME_COLUMNS = 4;
+export { PANE_CHROME_COLUMNS, PANE_CHROME_ROWS };
 
 export function MessagePane(props: {
   conversation: MessagesState | null;
   view: MessageWindow | null;
   typing: string | null;
+  /** "online", "last seen 5 minutes ago", or '' when unknown. */
+  presence: string;
   width: number;
   height: number;
   focused: boolean;
 }) {
-  const { conversation, view, typing, width, height, focused } = props;
+  const { conversation, view, typing, presence, width, height, focused } = props;
   const inner = Math.max(1, width - PANE_CHROME_COLUMNS);
   const rows = Math.max(1, height - PANE_CHROME_ROWS);
   const borderColor = useBorderColor(focused);
@@ -30,16 +32,20 @@ export function MessagePane(props: {
       </Box>
     );
   }
-  const scrolled = view.scroll > 0 ? `↑ ${view.scroll} line${view.scroll === 1 ? '' : 's'} up · End for the latest` : '';
-  const title = truncate(oneLine(conversation.otherName), Math.max(1, inner - textWidth(scrolled) - 1));
+  const scrolled = view.below > 0 ? `↑ ${view.below} line${view.below === 1 ? '' : 's'} up · End for the latest` : '';
+  const status = presence ? ` · ${presence}` : '';
+  const title = truncate(oneLine(conversation.otherName), Math.max(1, inner - textWidth(scrolled) - textWidth(status) - 1));
+  const titleWidth = textWidth(title) + textWidth(status);
   const newBelow = view.unseenBelow > 0 ? `${view.unseenBelow} new message${view.unseenBelow === 1 ? '' : 's'} ↓` : '';
-  const typingText = typing ? truncate(typing, Math.max(0, inner - textWidth(newBelow) - 2)) : '';
-  const gap = Math.max(1, inner - textWidth(typingText) - textWidth(newBelow));
+  const info = conversation.syncError ? `could not catch up (${conversation.syncError}); trying again…` : typing ?? '';
+  const infoText = truncate(info, Math.max(0, inner - textWidth(newBelow) - 2));
+  const gap = Math.max(1, inner - textWidth(infoText) - textWidth(newBelow));
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={borderColor} paddingX={1}>
       <Text wrap="truncate-end">
         <Styled role="title">{title}</Styled>
-        {scrolled ? <Styled role="hint">{' '.repeat(Math.max(1, inner - textWidth(title) - textWidth(scrolled))) + scrolled}</Styled> : null}
+        {status ? <Styled role={presence === 'online' ? 'ok' : 'hint'}>{status}</Styled> : null}
+        {scrolled ? <Styled role="hint">{' '.repeat(Math.max(1, inner - titleWidth - textWidth(scrolled))) + scrolled}</Styled> : null}
       </Text>
       <Box flexDirection="column" height={rows} justifyContent="flex-end" overflow="hidden">
         {view.lines.map((line) => (
@@ -47,7 +53,7 @@ export function MessagePane(props: {
         ))}
       </Box>
       <Text wrap="truncate-end">
-        <Styled role="pending">{typingText}</Styled>
+        <Styled role={conversation.syncError ? 'error' : 'pending'}>{infoText}</Styled>
         {newBelow ? (
           <>
             <Text>{' '.repeat(gap)}</Text>

@@ -1,8 +1,7 @@
 // The bottom line: the real-time connection's state (pusher-js's own names), who is logged in,
 // and either the keys that work right now or the latest notice.
 import { Text } from 'ink';
-import type { ConnectionState } from '../hooks/useRealtime.js';
-import type { Notice } from '../hooks/useChat.js';
+import type { ConnectionState, Notice } from '../state/chat.js';
 import { oneLine, textWidth, truncate } from '../state/text.js';
 import { Styled, type Role } from '../theme.js';
 

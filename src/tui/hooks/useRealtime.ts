@@ -1,19 +1,20 @@
 // The pusher-js connection for the chat: the connection state for the badge, the user's channel
-// (list rows) and the open conversation's channel (messages, read receipts, typing whispers).
-import { useEffect, useRef, useState } from 'react';
+// (list rows), the open conversation's channel (messages, read receipts, typing whispers) and,
+// where the server has watchlists, who of my conversation partners is online.
+import { useEffect, useState } from 'react';
 import type { RealtimeSettings } from '../../client/api.js';
+import { fromListEvent, fromReadEvent, fromSentEvent, fromTypingEvent, fromWatchlistEvent, type ChatMessage, type ConversationRow, type ReadReceipt } from '../../client/decode.js';
 import { connectRealtime, type PusherClient } from '../../client/realtime.js';
-import { fromListEvent, type ConversationRow } from '../state/conversations.js';
-import { fromSentEvent, type ChatMessage } from '../state/messages.js';
+import { conversationChannel, EVENTS, userChannel, WATCHLIST_OFFLINE, WATCHLIST_ONLINE } from '../../shared/wire.js';
+import type { ChatAction, ConnectionState } from '../state/chat.js';
 
-/** pusher-js connection states, plus `off` when the server has no real-time driver. */
-export type ConnectionState = 'initialized' | 'connecting' | 'connected' | 'unavailable' | 'failed' | 'disconnected' | 'off';
+export type { ConnectionState };
 
 export interface RealtimeHandlers {
   onListRow(row: ConversationRow): void;
   onMessage(message: ChatMessage): void;
-  onRead(read: { conversationId: number; userId: number; upTo: number }): void;
-  onTyping(conversationId: number, data: unknown): void;
+  onRead(read: ReadReceipt): void;
+  onTyping(conversationId: number, userId: number): void;
   /** `connected` again after the connection was lost: time to catch up over HTTP. */
   onReconnect(): void;
   /** The user channel is subscribed for the first time (events from now on reach us). */
@@ -22,10 +23,8 @@ export interface RealtimeHandlers {
   onConversationChannelReady(conversationId: number): void;
 }
 
-export interface Realtime {
-  state: ConnectionState;
-  /** Why there is no connection, when state is `off`. */
-  offReason: string | null;
+/** What the rest of the chat may do with the connection (stable for the hook's life). */
+export interface RealtimeLink {
   /** This connection's socket id (sent as X-Socket-ID so the server does not echo our own events). */
   socketId(): string | undefined;
   /** A client event on a conversation's channel; false when it could not be sent. */
@@ -39,88 +38,105 @@ export function useRealtime(options: {
   token: string;
   meId: number;
   openId: number | null;
+  dispatch: (action: ChatAction) => void;
+  /** Stable for the hook's life. */
   handlers: RealtimeHandlers;
   connect?: Connect;
-}): Realtime {
-  const { settings, token, meId, openId } = options;
-  const handlers = useRef(options.handlers);
-  handlers.current = options.handlers;
-  const connect = useRef(options.connect ?? connectRealtime);
+}): RealtimeLink {
+  const { settings, token, meId, openId, dispatch, handlers } = options;
+  const [connect] = useState(() => options.connect ?? connectRealtime);
   const [client, setClient] = useState<PusherClient | null>(null);
-  const [state, setState] = useState<ConnectionState>(settings.enabled ? 'connecting' : 'off');
-  const [offReason, setOffReason] = useState<string | null>(settings.enabled ? null : `the server's broadcasting driver is ${settings.driver}`);
+  // The link outlives connections: it always speaks through the current one.
+  const [link] = useState(() => {
+    const holder: { client: PusherClient | null } & RealtimeLink = {
+      client: null,
+      socketId: () => (holder.client && holder.client.connection.state === 'connected' ? holder.client.connection.socket_id : undefined),
+      whisper: (conversationId, event, data) => {
+        const current = holder.client;
+        const channel = current?.channel(conversationChannel(conversationId));
+        if (!current || current.connection.state !== 'connected' || !channel?.subscribed) return false;
+        return channel.trigger(event, data);
+      },
+    };
+    return holder;
+  });
 
   useEffect(() => {
-    let pusher: PusherClient;
-    try {
-      pusher = connect.current(settings, token);
-    } catch (error) {
-      setState('off');
-      setOffReason((error as Error).message);
+    if (!settings.enabled) {
+      dispatch({ type: 'connection', state: 'off', offReason: `the server's broadcasting driver is ${settings.driver}` });
       return;
     }
+    let pusher: PusherClient;
+    try {
+      pusher = connect(settings, token);
+    } catch (error) {
+      dispatch({ type: 'connection', state: 'off', offReason: (error as Error).message });
+      return;
+    }
+    link.client = pusher;
     setClient(pusher);
     let everConnected = false;
     let lost = false;
     pusher.connection.bind('state_change', ({ current }: { current: ConnectionState }) => {
-      setState(current);
+      dispatch({ type: 'connection', state: current });
       if (current === 'connected') {
-        if (everConnected && lost) handlers.current.onReconnect();
+        if (everConnected && lost) handlers.onReconnect();
         everConnected = true;
         lost = false;
       } else if (everConnected) {
         lost = true;
+        // Who is online is unknown while disconnected; the signin after reconnecting tells again.
+        dispatch({ type: 'presence', reset: true });
       }
     });
-    const userChannel = pusher.subscribe(`private-user.${meId}`);
+    const channel = pusher.subscribe(userChannel(meId));
     let userReady = false;
-    userChannel.bind('pusher:subscription_succeeded', () => {
-      if (!userReady) handlers.current.onUserChannelReady();
+    channel.bind('pusher:subscription_succeeded', () => {
+      if (!userReady) handlers.onUserChannelReady();
       userReady = true;
     });
     const onRow = (data: unknown) => {
       const row = fromListEvent(data);
-      if (row) handlers.current.onListRow(row);
+      if (row) handlers.onListRow(row);
     };
-    userChannel.bind('conversation.created', onRow);
-    userChannel.bind('conversation.updated', onRow);
+    channel.bind(EVENTS.conversationCreated, onRow);
+    channel.bind(EVENTS.conversationUpdated, onRow);
+    if (settings.watchlist) {
+      dispatch({ type: 'presence', supported: true });
+      pusher.user.watchlist.bind(WATCHLIST_ONLINE, (event: unknown) => dispatch({ type: 'presence', online: fromWatchlistEvent(event) }));
+      pusher.user.watchlist.bind(WATCHLIST_OFFLINE, (event: unknown) => dispatch({ type: 'presence', offline: fromWatchlistEvent(event), at: new Date().toISOString() }));
+      pusher.signin();
+    }
     return () => {
+      link.client = null;
       setClient(null);
       pusher.connection.unbind('state_change');
       pusher.disconnect();
     };
-  }, [settings, token, meId]);
+  }, [settings, token, meId, connect, dispatch, handlers, link]);
 
   useEffect(() => {
     if (!client || openId === null) return;
-    const name = `private-conversation.${openId}`;
+    const name = conversationChannel(openId);
     const channel = client.subscribe(name);
-    channel.bind('pusher:subscription_succeeded', () => handlers.current.onConversationChannelReady(openId));
-    channel.bind('message.sent', (data: unknown) => {
+    channel.bind('pusher:subscription_succeeded', () => handlers.onConversationChannelReady(openId));
+    channel.bind(EVENTS.messageSent, (data: unknown) => {
       const message = fromSentEvent(data);
-      if (message) handlers.current.onMessage(message);
+      if (message) handlers.onMessage(message);
     });
-    channel.bind('message.read', (data: unknown) => {
-      const read = data as { conversation_id?: unknown; user_id?: unknown; last_read_message_id?: unknown } | null;
-      if (read && typeof read.user_id === 'number' && typeof read.last_read_message_id === 'number') {
-        handlers.current.onRead({ conversationId: openId, userId: read.user_id, upTo: read.last_read_message_id });
-      }
+    channel.bind(EVENTS.messageRead, (data: unknown) => {
+      const read = fromReadEvent(openId, data);
+      if (read) handlers.onRead(read);
     });
-    channel.bind('client-typing', (data: unknown) => handlers.current.onTyping(openId, data));
+    channel.bind(EVENTS.typing, (data: unknown) => {
+      const from = fromTypingEvent(data);
+      if (from !== null) handlers.onTyping(openId, from);
+    });
     return () => {
       channel.unbind_all();
       client.unsubscribe(name);
     };
-  }, [client, openId]);
+  }, [client, openId, handlers]);
 
-  return {
-    state,
-    offReason,
-    socketId: () => (client && client.connection.state === 'connected' ? client.connection.socket_id : undefined),
-    whisper: (conversationId, event, data) => {
-      const channel = client?.channel(`private-conversation.${conversationId}`);
-      if (!client || client.connection.state !== 'connected' || !channel?.subscribed) return false;
-      return channel.trigger(event, data);
-    },
-  };
+  return link;
 }

@@ -7,12 +7,14 @@ export interface Size {
   rows: number;
 }
 
+const measure = (stdout: NodeJS.WriteStream): Size => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+
 export function useTerminalSize(fixed?: Size): Size {
   const { stdout } = useStdout();
-  const read = (): Size => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
-  const [size, setSize] = useState<Size>(read);
+  const [size, setSize] = useState<Size>(() => measure(stdout));
   useEffect(() => {
     if (fixed) return;
+    const read = () => measure(stdout);
     const onResize = () => setSize(read());
     stdout.on('resize', onResize);
     return () => {

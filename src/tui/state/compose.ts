@@ -2,8 +2,7 @@
 // Alt-Enter/Ctrl-J/Shift-Enter or a paste). Pure functions.
 import { graphemes, wrap } from './text.js';
 
-/** The longest message the server accepts (characters, as its validation counts them). */
-export const MESSAGE_MAX = 5000;
+export { MESSAGE_MAX } from '../../shared/wire.js';
 
 /** Typed or pasted text without terminal control characters; tabs become spaces. */
 export function insert(text: string, added: string): string {

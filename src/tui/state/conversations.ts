@@ -1,25 +1,9 @@
 // The conversation list: rows from GET /api/chat/conversations and the live rows of
-// conversation.created / conversation.updated, newest activity first. A pure reducer.
-import type { ConversationItem, MessageType, PublicUser } from '../../client/api.js';
-import type { ChatMessage } from './messages.js';
+// conversation.created / conversation.updated (decoded in src/client/decode.ts), newest activity
+// first. A pure reducer.
+import type { ChatMessage, ConversationRow, LatestMessage } from '../../client/decode.js';
 
-export interface LatestMessage {
-  id: number;
-  senderId: number;
-  text: string;
-  type: MessageType;
-  /** ISO 8601 */
-  at: string;
-}
-
-export interface ConversationRow {
-  id: number;
-  other: PublicUser;
-  latest: LatestMessage | null;
-  unread: number;
-  /** ISO 8601 */
-  updatedAt: string;
-}
+export type { ConversationRow, LatestMessage };
 
 export interface ListState {
   rows: ConversationRow[];
@@ -39,44 +23,6 @@ export type ListAction =
   | { type: 'message'; message: ChatMessage };
 
 export const emptyList: ListState = { rows: [], selectedId: null, openId: null };
-
-export function fromListItem(item: ConversationItem): ConversationRow {
-  const latest = item.latest_message;
-  return {
-    id: item.id,
-    other: item.other_user,
-    latest: latest ? { id: latest.id, senderId: latest.sender_id, text: latest.message, type: latest.type, at: latest.sent_at } : null,
-    unread: item.unread_count,
-    updatedAt: item.updated_at,
-  };
-}
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** The row of a conversation.created / conversation.updated payload, or null when it is not one. */
-export function fromListEvent(payload: unknown): ConversationRow | null {
-  if (!isObject(payload) || typeof payload.conversation_id !== 'number' || !isObject(payload.other_user)) return null;
-  const other = payload.other_user;
-  if (typeof other.id !== 'number' || typeof other.name !== 'string') return null;
-  const raw = payload.latest_message;
-  let latest: LatestMessage | null = null;
-  if (isObject(raw) && typeof raw.id === 'number' && typeof raw.sender_id === 'number') {
-    latest = {
-      id: raw.id,
-      senderId: raw.sender_id,
-      text: typeof raw.message === 'string' ? raw.message : '',
-      type: raw.type === 'image' || raw.type === 'file' ? raw.type : 'text',
-      at: typeof raw.created_at === 'string' ? raw.created_at : new Date().toISOString(),
-    };
-  }
-  return {
-    id: payload.conversation_id,
-    other: { id: other.id, name: other.name, avatar: typeof other.avatar === 'string' ? other.avatar : null },
-    latest,
-    unread: typeof payload.unread_count === 'number' ? payload.unread_count : 0,
-    updatedAt: typeof payload.updated_at === 'string' ? payload.updated_at : new Date().toISOString(),
-  };
-}
 
 const activity = (row: ConversationRow) => Date.parse(row.latest?.at ?? row.updatedAt) || 0;
 
@@ -103,7 +49,9 @@ export function listReducer(state: ListState, action: ListAction): ListState {
       const current = state.rows.find((r) => r.id === action.row.id);
       // An update about an older message than the one shown arrived late: keep the newer row.
       if (current?.latest && action.row.latest && action.row.latest.id < current.latest.id) return state;
-      const row = current && current.latest && !action.row.latest ? { ...action.row, latest: current.latest } : action.row;
+      let row = current && current.latest && !action.row.latest ? { ...action.row, latest: current.latest } : action.row;
+      // Events carry no last_seen_at: keep the one the list had.
+      if (current && row.other.lastSeenAt === undefined && current.other.lastSeenAt !== undefined) row = { ...row, other: { ...row.other, lastSeenAt: current.other.lastSeenAt } };
       const rows = withOpen(sorted([...state.rows.filter((r) => r.id !== row.id), row]), state.openId);
       return { ...state, rows, selectedId: keepSelection(state, rows) };
     }

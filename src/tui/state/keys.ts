@@ -21,7 +21,14 @@ export type Command =
   | { type: 'clear-line' }
   | { type: 'retry' }
   | { type: 'paste-start' }
-  | { type: 'paste-end' };
+  | { type: 'paste-end' }
+  | { type: 'help' }
+  | { type: 'jump-unread' }
+  | { type: 'select-message'; delta: 1 | -1 }
+  | { type: 'editor' }
+  | { type: 'attach' }
+  | { type: 'focus-in' }
+  | { type: 'focus-out' };
 
 // Bracketed paste markers (ESC [200~ … ESC [201~): Ink strips the ESC and passes the rest on.
 const PASTE_START = '[200~';
@@ -69,12 +76,23 @@ export function commandsFor(input: string, key: Key, pasting = false): Command[]
         return [{ type: 'clear-line' }];
       case 'j':
         return [{ type: 'newline' }];
+      case 'e':
+        return [{ type: 'editor' }];
+      case 'o':
+        return [{ type: 'attach' }];
       default:
         return [];
     }
   }
   // Shift+Enter (terminals speaking the kitty protocol) and Alt/Option+Enter add a line.
   if (key.return) return [{ type: key.shift || key.meta ? 'newline' : 'enter' }];
+  // Focus reports (ESC [ I / ESC [ O, asked for with ESC [?1004h): Ink strips the ESC.
+  if (input === '[I') return [{ type: 'focus-in' }];
+  if (input === '[O') return [{ type: 'focus-out' }];
+  if (key.meta && (key.upArrow || key.downArrow)) return [{ type: 'select-message', delta: key.upArrow ? -1 : 1 }];
+  if (key.meta && input === 'u') return [{ type: 'jump-unread' }];
+  // F1 (xterm sends ESC O P; Ink passes it on as "OP" or "[11~")
+  if (input === 'OP' || input === '[11~') return [{ type: 'help' }];
   if (key.escape) return [{ type: 'escape' }];
   if (key.tab) return [{ type: 'tab' }];
   if (key.upArrow) return [{ type: 'up' }];
@@ -105,7 +123,11 @@ function textCommands(text: string, pasting: boolean): Command[] {
   const endsWithEnter = text.endsWith('\r');
   const body = normalizeNewlines(endsWithEnter ? text.slice(0, -1) : text);
   const out: Command[] = [];
-  if (body) out.push({ type: 'insert', text: body });
+  // A Tab typed right after text (same chunk) is still the Tab key: it completes /file paths.
+  body.split('\t').forEach((part, i) => {
+    if (i > 0) out.push({ type: 'tab' });
+    if (part) out.push({ type: 'insert', text: part });
+  });
   if (endsWithEnter) out.push({ type: 'enter' });
   return out;
 }

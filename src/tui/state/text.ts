@@ -22,6 +22,8 @@ function isWide(cp: number): boolean {
   );
 }
 
+// Combining marks and variation selectors on their own are what this class is for.
+// eslint-disable-next-line no-misleading-character-class
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}\u200b-\u200f\ufe00-\ufe0f]+$/u;
 const EMOJI = /\p{Emoji_Presentation}|\ufe0f/u;
 

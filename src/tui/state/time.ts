@@ -44,3 +44,16 @@ export function ago(iso: string, now: Date = new Date()): string {
   if (seconds < 7 * 86_400) return `${Math.floor(seconds / 86_400)}d`;
   return `${date.getDate()} ${MONTHS[date.getMonth()]}`;
 }
+
+/** "online" is said elsewhere; this is for an offline partner: "last seen 5 minutes ago". */
+export function lastSeenText(iso: string | null | undefined, now: Date = new Date()): string {
+  const date = iso ? parse(iso) : null;
+  if (!date) return '';
+  const seconds = Math.max(0, Math.round((now.getTime() - date.getTime()) / 1000));
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'} ago`;
+  if (seconds < 60) return 'last seen just now';
+  if (seconds < 3600) return `last seen ${plural(Math.floor(seconds / 60), 'minute')}`;
+  if (seconds < 86_400) return `last seen ${plural(Math.floor(seconds / 3600), 'hour')}`;
+  if (seconds < 7 * 86_400) return `last seen ${plural(Math.floor(seconds / 86_400), 'day')}`;
+  return `last seen ${date.getDate()} ${MONTHS[date.getMonth()]}${date.getFullYear() === now.getFullYear() ? '' : ` ${date.getFullYear()}`}`;
+}

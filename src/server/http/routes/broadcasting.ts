@@ -6,10 +6,10 @@ import { HttpError } from '../errors.js';
 import { translate } from '../i18n/index.js';
 import { SOCKET_ID_RE } from '../../pusher/protocol.js';
 import { signChannel } from '../../pusher/signatures.js';
+import { userAuthRoutes } from './user-auth.js';
+import { ALL_EVENTS, USER_AUTH_PATH, CHANNEL_TEMPLATES, CONVERSATION_CHANNEL_RE as CONVERSATION_CHANNEL, USER_CHANNEL_RE as USER_CHANNEL } from '../../../shared/wire.js';
 import { publicOrigin } from '../../presenters/index.js';
 
-const CONVERSATION_CHANNEL = /^(private|presence)-conversation\.([1-9][0-9]{0,15})$/;
-const USER_CHANNEL = /^private-user\.([1-9][0-9]{0,15})$/;
 /** [short reason, detail] for the debug console. */
 type AuthRefusal = [string, string];
 
@@ -97,6 +97,7 @@ export async function broadcastingRoutes(app: FastifyInstance, ctx: RouteContext
   for (const path of ['/broadcasting/auth', '/api/broadcasting/auth']) {
     app.post(path, { onRequest: authenticateOrReport }, authorize);
   }
+  await userAuthRoutes(app, ctx);
 
   app.get('/api/chat/realtime', async (request) => {
     const { realtime } = ctx;
@@ -115,8 +116,11 @@ export async function broadcastingRoutes(app: FastifyInstance, ctx: RouteContext
       wss_port: enabled ? wsPort : null,
       force_tls: forceTLS,
       auth_endpoint: `${base.origin}/broadcasting/auth`,
-      channels: { conversation: 'private-conversation.{id}', user: 'private-user.{id}' },
-      events: ['message.sent', 'message.read', 'conversation.created', 'conversation.updated', 'client-typing'],
+      user_auth_endpoint: `${base.origin}${USER_AUTH_PATH}`,
+      // Only the embedded server sends watchlist events (soketi and Reverb have none).
+      watchlist: ctx.config.broadcastDriver === 'embedded',
+      channels: CHANNEL_TEMPLATES,
+      events: ALL_EVENTS,
     });
   });
 }

@@ -1,8 +1,8 @@
 // The seed's four chat endpoints plus explicit read marking and attachment download.
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { MESSAGE_MAX, MESSAGE_TYPES } from '../../../shared/wire.js';
 import { validSocketId } from '../../broadcasting/broadcaster.js';
 import { StoreBusyError, type Attachment, type ConversationSummary, type MessageType, type StoredMessage } from '../../store/index.js';
 import { currentUser } from '../authenticate.js';
@@ -16,8 +16,6 @@ import { claimUpload, STORED_NAME_RE, uploadOf, type UploadedFile } from '../upl
 import { uploadsFolder } from '../uploads-folder.js';
 import { optionalEnum, optionalString, requiredInteger, validateBody, validationError } from '../validation.js';
 
-const MESSAGE_MAX = 5000;
-const MESSAGE_TYPES = ['text', 'image', 'file'] as const;
 
 const startBody = z.object({ user_id: requiredInteger() });
 const sendBody = z.object({

@@ -20,6 +20,7 @@ interface SummaryRow {
   other_id: number;
   other_name: string;
   other_avatar: string | null;
+  other_last_seen_at: string | null;
   m_id: number | null;
   m_sender_id: number | null;
   m_type: StoredMessage['type'] | null;
@@ -30,7 +31,7 @@ interface SummaryRow {
 
 const SUMMARY_SELECT = `
   SELECT c.id, c.created_at, c.updated_at,
-         u.id AS other_id, u.name AS other_name, u.avatar AS other_avatar,
+         u.id AS other_id, u.name AS other_name, u.avatar AS other_avatar, u.last_seen_at AS other_last_seen_at,
          m.id AS m_id, m.sender_id AS m_sender_id, m.type AS m_type, m.body AS m_body, m.created_at AS m_created_at,
          me.unread_count
     FROM participants me
@@ -46,6 +47,7 @@ interface WrittenRow {
   unread_count: number;
   name: string;
   avatar: string | null;
+  last_seen_at: string | null;
   conversation_created_at: string;
 }
 
@@ -69,7 +71,7 @@ const SEND_SQL = `
      WHERE p.conversation_id = $1
     RETURNING p.user_id, p.unread_count
   )
-  SELECT inserted.id, people.user_id, people.unread_count, u.name, u.avatar, locked.created_at AS conversation_created_at
+  SELECT inserted.id, people.user_id, people.unread_count, u.name, u.avatar, u.last_seen_at, locked.created_at AS conversation_created_at
     FROM inserted CROSS JOIN locked JOIN people ON true JOIN users u ON u.id = people.user_id
    WHERE EXISTS (SELECT 1 FROM moved)`;
 
@@ -78,7 +80,7 @@ const safeId = (id: number): boolean => Number.isSafeInteger(id) && id >= 0 && i
 function toSummary(row: SummaryRow): ConversationSummary {
   return {
     id: row.id,
-    otherUser: { id: row.other_id, name: row.other_name, avatar: row.other_avatar },
+    otherUser: { id: row.other_id, name: row.other_name, avatar: row.other_avatar, lastSeenAt: row.other_last_seen_at },
     latestMessage:
       row.m_id === null
         ? null
@@ -204,7 +206,7 @@ export async function sendMessage(db: pg.Pool, now: string, input: NewMessage): 
       if (!other) return [];
       const summary: ConversationSummary = {
         id: input.conversationId,
-        otherUser: { id: other.user_id, name: other.name, avatar: other.avatar },
+        otherUser: { id: other.user_id, name: other.name, avatar: other.avatar, lastSeenAt: other.last_seen_at },
         latestMessage: { id, senderId: input.senderId, type: input.type, body: input.body, createdAt: now },
         unreadCount: me.unread_count,
         updatedAt: now,

@@ -84,6 +84,12 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
     `,
   },
+  {
+    // The same number as SQLite's migration for it (2 and 3 there are folded into 1 here).
+    version: 4,
+    name: 'users.last_seen_at (watchlist presence)',
+    sql: `ALTER TABLE users ADD COLUMN last_seen_at TIMESTAMPTZ(3);`,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]?.version ?? 0;

@@ -83,6 +83,21 @@ export class PostgresStore implements ChatStore {
     return users.listTokens(this.pool, userId);
   }
 
+  async markSeen(userId: number, at: string): Promise<void> {
+    await this.pool.query('UPDATE users SET last_seen_at = $1 WHERE id = $2', [at, userId]);
+  }
+
+  async listPartnerIds(userId: number, limit: number): Promise<number[]> {
+    const { rows } = await this.pool.query<{ id: string | number }>(
+      `SELECT other.user_id AS id FROM participants me
+         JOIN conversations c ON c.id = me.conversation_id
+         JOIN participants other ON other.conversation_id = me.conversation_id AND other.user_id != me.user_id
+        WHERE me.user_id = $1 ORDER BY c.updated_at DESC, c.id DESC LIMIT $2`,
+      [userId, limit],
+    );
+    return rows.map((r) => Number(r.id));
+  }
+
   revokeToken(tokenId: number): Promise<boolean> {
     return users.revokeToken(this.pool, this.timestamp(), tokenId);
   }

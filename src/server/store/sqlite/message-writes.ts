@@ -10,6 +10,7 @@ interface ParticipantUserRow {
   user_id: number;
   name: string;
   avatar: string | null;
+  last_seen_at: string | null;
   unread_count: number;
 }
 
@@ -52,7 +53,7 @@ export function writeMessage(sql: Sql, input: NewMessage, now: string, replay: (
       WHERE conversation_id = @conversation`,
   ).run({ sender: input.senderId, id, now, conversation: input.conversationId });
   const people = sql(
-    `SELECT p.user_id, u.name, u.avatar, p.unread_count
+    `SELECT p.user_id, u.name, u.avatar, u.last_seen_at, p.unread_count
        FROM participants p JOIN users u ON u.id = p.user_id
       WHERE p.conversation_id = ? ORDER BY p.user_id`,
   ).all(input.conversationId) as ParticipantUserRow[];
@@ -96,7 +97,7 @@ function summariesAfter(
         userId: me.user_id,
         summary: {
           id: message.conversationId,
-          otherUser: { id: other.user_id, name: other.name, avatar: other.avatar },
+          otherUser: { id: other.user_id, name: other.name, avatar: other.avatar, lastSeenAt: other.last_seen_at },
           latestMessage: { id: message.id, senderId: message.senderId, type: message.type, body: message.body, createdAt: message.createdAt },
           unreadCount: me.unread_count,
           updatedAt: message.createdAt,

@@ -124,6 +124,11 @@ export const MIGRATIONS: readonly Migration[] = [
                                 WHERE o.conversation_id = participants.conversation_id AND o.user_id != participants.user_id));
     `,
   },
+  {
+    version: 4,
+    name: 'users.last_seen_at (watchlist presence)',
+    sql: `ALTER TABLE users ADD COLUMN last_seen_at TEXT;`,
+  },
 ];
 
 export function migrate(db: Database.Database): number {

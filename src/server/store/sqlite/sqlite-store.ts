@@ -44,6 +44,7 @@ interface SummaryRow {
   other_id: number;
   other_name: string;
   other_avatar: string | null;
+  other_last_seen_at: string | null;
   m_id: number | null;
   m_sender_id: number | null;
   m_type: StoredMessage['type'] | null;
@@ -54,7 +55,7 @@ interface SummaryRow {
 
 const SUMMARY_SELECT = `
   SELECT c.id, c.created_at, c.updated_at,
-         u.id AS other_id, u.name AS other_name, u.avatar AS other_avatar,
+         u.id AS other_id, u.name AS other_name, u.avatar AS other_avatar, u.last_seen_at AS other_last_seen_at,
          m.id AS m_id, m.sender_id AS m_sender_id, m.type AS m_type, m.body AS m_body, m.created_at AS m_created_at,
          me.unread_count
     FROM participants me
@@ -70,7 +71,7 @@ function sha256(value: string): string {
 function toSummary(row: SummaryRow): ConversationSummary {
   return {
     id: row.id,
-    otherUser: { id: row.other_id, name: row.other_name, avatar: row.other_avatar },
+    otherUser: { id: row.other_id, name: row.other_name, avatar: row.other_avatar, lastSeenAt: row.other_last_seen_at },
     latestMessage:
       row.m_id === null
         ? null
@@ -228,6 +229,22 @@ export class SqliteStore implements ChatStore {
       .sql('SELECT * FROM personal_access_tokens WHERE (@userId IS NULL OR user_id = @userId) ORDER BY id')
       .all({ userId: userId ?? null }) as TokenRow[];
     return rows.map(toToken);
+  }
+
+  async listPartnerIds(userId: number, limit: number): Promise<number[]> {
+    const rows = this
+      .sql(
+        `SELECT other.user_id AS id FROM participants me
+           JOIN conversations c ON c.id = me.conversation_id
+           JOIN participants other ON other.conversation_id = me.conversation_id AND other.user_id != me.user_id
+          WHERE me.user_id = ? ORDER BY c.updated_at DESC, c.id DESC LIMIT ?`,
+      )
+      .all(userId, limit) as Array<{ id: number }>;
+    return rows.map((r) => r.id);
+  }
+
+  async markSeen(userId: number, at: string): Promise<void> {
+    this.sql('UPDATE users SET last_seen_at = ? WHERE id = ?').run(at, userId);
   }
 
   async revokeToken(tokenId: number): Promise<boolean> {
