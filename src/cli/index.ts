@@ -11,6 +11,14 @@ import { EXIT, EXIT_CODES_HELP, reportError } from './output.js';
 import { registerServe } from './serve.js';
 import { registerVerbs } from './verbs/index.js';
 
+// A reader that went away (`chatctl conversations | head -1`) is not an error: stop quietly, as Unix tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const program = new Command()
