@@ -1,20 +1,17 @@
 // The chat client's login / register screen, rendered with
 // ink-testing-library against a real chatctl server: what the user sees, what the server
 // answered, and the profile file written (the same one `chatctl login` writes).
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { cleanup, render } from 'ink-testing-library';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../src/tui/App.js';
 import { closedPort } from '../helpers/net.js';
-import { api, registerUser, sendText, startConversation, startTestServer, type TestServer, type TestUser } from '../helpers/server.js';
+import { api, registerUser, startTestServer, type TestServer, type TestUser } from '../helpers/server.js';
+import { loginHarness, PASSWORD, SIZE } from './login-harness.js';
 import { KEYS, lineWith, sleep, waitForFrame } from './helpers.js';
 
-const SIZE = { columns: 100, rows: 30 };
-const PASSWORD = 'secret-password'; // what registerUser gives everyone
 const CTRL_R = '\u0012';
 const SHIFT_TAB = '\u001b[Z';
 
@@ -26,54 +23,11 @@ function lineBelow(frame: string, text: string): string {
 }
 
 describe('chatctl chat: logging in and registering (Ink, real server)', { timeout: 40_000 }, () => {
+  const { world, profileEnv, profileFile, openLogin, typeLogin } = loginHarness();
   let server: TestServer;
   let ann: TestUser;
   let bob: TestUser;
-  let dirs: string[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    ann = await registerUser(server, 'Ann');
-    bob = await registerUser(server, 'Bob');
-    const chat = await startConversation(server, bob, ann);
-    await sendText(server, bob, chat, 'hello Ann, from Bob');
-  });
-  afterEach(() => {
-    cleanup();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-    dirs = [];
-  });
-  afterAll(() => server.stop());
-
-  /** An empty config folder: no saved profile. */
-  function profileEnv(): NodeJS.ProcessEnv {
-    const dir = mkdtempSync(join(tmpdir(), 'chatctl-login-'));
-    dirs.push(dir);
-    return { CHATCTL_CONFIG_DIR: join(dir, 'config') };
-  }
-
-  function profileFile(env: NodeJS.ProcessEnv): string {
-    return join(env.CHATCTL_CONFIG_DIR as string, 'chatctl.json');
-  }
-
-  async function openLogin(props: { server?: string; token?: string; env?: NodeJS.ProcessEnv } = {}) {
-    const env = props.env ?? profileEnv();
-    const app = render(<App server={props.server ?? server.url} token={props.token} profileEnv={env} size={SIZE} colors={false} />);
-    if (!props.token) await waitForFrame(app.lastFrame, 'Log in to chat');
-    await sleep(50); // let the input hook subscribe before the first key
-    return { ...app, env, frame: () => app.lastFrame() ?? '' };
-  }
-
-  /** Types like a person: the e-mail, Tab, the password (each its own chunk), Enter. */
-  async function typeLogin(app: { stdin: { write(data: string): void } }, email: string, password: string) {
-    app.stdin.write(email);
-    await sleep(30);
-    app.stdin.write(KEYS.tab);
-    await sleep(30);
-    app.stdin.write(password);
-    await sleep(30);
-    app.stdin.write(KEYS.enter);
-  }
+  beforeAll(() => void ({ server, ann, bob } = world));
 
   it('logs in through the form: the list comes next, and the profile is saved (0600) as chatctl login saves it', async () => {
     const app = await openLogin();

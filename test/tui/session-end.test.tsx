@@ -1,70 +1,22 @@
 // The end of a chat session, rendered with ink-testing-library against a real chatctl server:
 // a token revoked elsewhere (during an action, or while idle) and logging out with Ctrl-L or
 // /logout bring the login screen back; the token is revoked and forgotten from the profile.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { cleanup, render } from 'ink-testing-library';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { saveProfile } from '../../src/client/profile.js';
-import { App } from '../../src/tui/App.js';
 import { SESSION_ENDED } from '../../src/tui/session-end.js';
-import { api, registerUser, sendText, startConversation, startTestServer, type TestServer, type TestUser } from '../helpers/server.js';
+import { api, registerUser, sendText, startConversation, type TestServer, type TestUser } from '../helpers/server.js';
+import { loginHarness, PASSWORD } from './login-harness.js';
 import { eventually, KEYS, lineWith, sleep, waitForFrame } from './helpers.js';
 
-const SIZE = { columns: 100, rows: 30 };
-const PASSWORD = 'secret-password'; // what registerUser gives everyone
 const CTRL_L = '\u000c';
 
 describe('chatctl chat: the end of a session (Ink, real server)', { timeout: 40_000 }, () => {
+  const { world, profileEnv, profileFile, openLogin } = loginHarness();
   let server: TestServer;
   let ann: TestUser;
   let bob: TestUser;
-  let dirs: string[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    ann = await registerUser(server, 'Ann');
-    bob = await registerUser(server, 'Bob');
-    const chat = await startConversation(server, bob, ann);
-    await sendText(server, bob, chat, 'hello Ann, from Bob');
-  });
-  afterEach(() => {
-    cleanup();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-    dirs = [];
-  });
-  afterAll(() => server.stop());
-
-  /** An empty config folder: no saved profile. */
-  function profileEnv(): NodeJS.ProcessEnv {
-    const dir = mkdtempSync(join(tmpdir(), 'chatctl-login-'));
-    dirs.push(dir);
-    return { CHATCTL_CONFIG_DIR: join(dir, 'config') };
-  }
-
-  function profileFile(env: NodeJS.ProcessEnv): string {
-    return join(env.CHATCTL_CONFIG_DIR as string, 'chatctl.json');
-  }
-
-  async function openLogin(props: { server?: string; token?: string; env?: NodeJS.ProcessEnv } = {}) {
-    const env = props.env ?? profileEnv();
-    const app = render(<App server={props.server ?? server.url} token={props.token} profileEnv={env} size={SIZE} colors={false} />);
-    if (!props.token) await waitForFrame(app.lastFrame, 'Log in to chat');
-    await sleep(50); // let the input hook subscribe before the first key
-    return { ...app, env, frame: () => app.lastFrame() ?? '' };
-  }
-
-  /** Types like a person: the e-mail, Tab, the password (each its own chunk), Enter. */
-  async function _typeLogin(app: { stdin: { write(data: string): void } }, email: string, password: string) {
-    app.stdin.write(email);
-    await sleep(30);
-    app.stdin.write(KEYS.tab);
-    await sleep(30);
-    app.stdin.write(password);
-    await sleep(30);
-    app.stdin.write(KEYS.enter);
-  }
+  beforeAll(() => void ({ server, ann, bob } = world));
 
   it('a token revoked during the session: back to the login screen with one line saying why; the profile forgets it', async () => {
     const dave = await registerUser(server, 'Dave');
