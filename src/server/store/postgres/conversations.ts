@@ -6,28 +6,13 @@ import type pg from 'pg';
 import { toMessage, type MessageRow } from '../sqlite/rows.js';
 import type { ConversationSummary, MessagePage, NewMessage, Participant, ReadResult, SendResult, StoredMessage } from '../types.js';
 import { transaction } from './connection.js';
+import { summariesAfterSend, toSummary, type SummaryRow } from '../summary-rows.js';
 
 const MESSAGE_COLUMNS = `
   m.id, m.conversation_id, m.sender_id, m.type, m.body, m.attachment, m.created_at,
   s.name AS sender_name, s.avatar AS sender_avatar,
   (SELECT p.last_read_message_id FROM participants p
     WHERE p.conversation_id = m.conversation_id AND p.user_id != m.sender_id) AS recipient_last_read`;
-
-interface SummaryRow {
-  id: number;
-  created_at: string;
-  updated_at: string;
-  other_id: number;
-  other_name: string;
-  other_avatar: string | null;
-  other_last_seen_at: string | null;
-  m_id: number | null;
-  m_sender_id: number | null;
-  m_type: StoredMessage['type'] | null;
-  m_body: string | null;
-  m_created_at: string | null;
-  unread_count: number;
-}
 
 const SUMMARY_SELECT = `
   SELECT c.id, c.created_at, c.updated_at,
@@ -76,26 +61,6 @@ const SEND_SQL = `
    WHERE EXISTS (SELECT 1 FROM moved)`;
 
 const safeId = (id: number): boolean => Number.isSafeInteger(id) && id >= 0 && id <= Number.MAX_SAFE_INTEGER;
-
-function toSummary(row: SummaryRow): ConversationSummary {
-  return {
-    id: row.id,
-    otherUser: { id: row.other_id, name: row.other_name, avatar: row.other_avatar, lastSeenAt: row.other_last_seen_at },
-    latestMessage:
-      row.m_id === null
-        ? null
-        : {
-            id: row.m_id,
-            senderId: row.m_sender_id as number,
-            type: row.m_type as StoredMessage['type'],
-            body: row.m_body as string,
-            createdAt: row.m_created_at as string,
-          },
-    unreadCount: row.unread_count,
-    updatedAt: row.updated_at,
-    createdAt: row.created_at,
-  };
-}
 
 export async function findOrCreateConversation(db: pg.Pool, now: string, userId: number, otherUserId: number) {
   const [low, high] = userId < otherUserId ? [userId, otherUserId] : [otherUserId, userId];
@@ -201,19 +166,7 @@ export async function sendMessage(db: pg.Pool, now: string, input: NewMessage): 
       isRead: false, // the newest message: nobody else's watermark is past it yet
       sender: { id: mine.user_id, name: mine.name, avatar: mine.avatar },
     };
-    const summaries = rows.flatMap((me) => {
-      const other = rows.find((r) => r.user_id !== me.user_id);
-      if (!other) return [];
-      const summary: ConversationSummary = {
-        id: input.conversationId,
-        otherUser: { id: other.user_id, name: other.name, avatar: other.avatar, lastSeenAt: other.last_seen_at },
-        latestMessage: { id, senderId: input.senderId, type: input.type, body: input.body, createdAt: now },
-        unreadCount: me.unread_count,
-        updatedAt: now,
-        createdAt: me.conversation_created_at,
-      };
-      return [{ userId: me.user_id, summary }];
-    });
+    const summaries = summariesAfterSend(message, rows, mine.conversation_created_at);
     return { kind: 'created', message, summaries };
   });
 }

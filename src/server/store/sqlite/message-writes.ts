@@ -2,17 +2,10 @@
 // (six with an idempotency key), whatever the size of the history or the unread backlog.
 // It returns everything the route publishes, so a send needs no read-back queries afterwards.
 import type { Statement } from 'better-sqlite3';
-import type { ConversationSummary, NewMessage, SendResult, StoredMessage } from '../types.js';
+import type { NewMessage, SendResult, StoredMessage } from '../types.js';
+import { summariesAfterSend, type ParticipantAfterSend } from '../summary-rows.js';
 
 type Sql = (source: string) => Statement;
-
-interface ParticipantUserRow {
-  user_id: number;
-  name: string;
-  avatar: string | null;
-  last_seen_at: string | null;
-  unread_count: number;
-}
 
 export function writeMessage(sql: Sql, input: NewMessage, now: string, replay: (messageId: number) => StoredMessage | null): SendResult {
   if (input.idempotency) {
@@ -56,7 +49,7 @@ export function writeMessage(sql: Sql, input: NewMessage, now: string, replay: (
     `SELECT p.user_id, u.name, u.avatar, u.last_seen_at, p.unread_count
        FROM participants p JOIN users u ON u.id = p.user_id
       WHERE p.conversation_id = ? ORDER BY p.user_id`,
-  ).all(input.conversationId) as ParticipantUserRow[];
+  ).all(input.conversationId) as ParticipantAfterSend[];
   if (input.idempotency) {
     sql('INSERT OR REPLACE INTO idempotency_keys (user_id, key, request_hash, message_id, created_at) VALUES (?, ?, ?, ?, ?)').run(
       input.senderId,
@@ -80,30 +73,5 @@ export function writeMessage(sql: Sql, input: NewMessage, now: string, replay: (
     isRead: false,
     sender: { id: sender.user_id, name: sender.name, avatar: sender.avatar },
   };
-  return { kind: 'created', message, summaries: summariesAfter(message, people, conversation.created_at) };
-}
-
-/** Each participant's list row after `message`, as getConversationSummary would read it. */
-function summariesAfter(
-  message: StoredMessage,
-  people: ParticipantUserRow[],
-  createdAt: string,
-): { userId: number; summary: ConversationSummary }[] {
-  return people.flatMap((me) => {
-    const other = people.find((p) => p.user_id !== me.user_id);
-    if (!other) return [];
-    return [
-      {
-        userId: me.user_id,
-        summary: {
-          id: message.conversationId,
-          otherUser: { id: other.user_id, name: other.name, avatar: other.avatar, lastSeenAt: other.last_seen_at },
-          latestMessage: { id: message.id, senderId: message.senderId, type: message.type, body: message.body, createdAt: message.createdAt },
-          unreadCount: me.unread_count,
-          updatedAt: message.createdAt,
-          createdAt,
-        },
-      },
-    ];
-  });
+  return { kind: 'created', message, summaries: summariesAfterSend(message, people, conversation.created_at) };
 }

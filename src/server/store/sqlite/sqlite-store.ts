@@ -20,6 +20,7 @@ import { EmailTakenError, StoreBusyError } from '../types.js';
 import type { Statement } from 'better-sqlite3';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import { writeMessage } from './message-writes.js';
+import { toSummary, type SummaryRow } from '../summary-rows.js';
 import { openDatabase, type OpenOptions, type SqliteDatabase } from './open.js';
 import { toMessage, toToken, toUser, type MessageRow, type TokenRow, type UserRow } from './rows.js';
 
@@ -37,22 +38,6 @@ const PAGE_COLUMNS = `
   m.id, m.conversation_id, m.sender_id, m.type, m.body, m.attachment, m.created_at,
   s.name AS sender_name, s.avatar AS sender_avatar, NULL AS recipient_last_read`;
 
-interface SummaryRow {
-  id: number;
-  created_at: string;
-  updated_at: string;
-  other_id: number;
-  other_name: string;
-  other_avatar: string | null;
-  other_last_seen_at: string | null;
-  m_id: number | null;
-  m_sender_id: number | null;
-  m_type: StoredMessage['type'] | null;
-  m_body: string | null;
-  m_created_at: string | null;
-  unread_count: number;
-}
-
 const SUMMARY_SELECT = `
   SELECT c.id, c.created_at, c.updated_at,
          u.id AS other_id, u.name AS other_name, u.avatar AS other_avatar, u.last_seen_at AS other_last_seen_at,
@@ -66,26 +51,6 @@ const SUMMARY_SELECT = `
 
 function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
-}
-
-function toSummary(row: SummaryRow): ConversationSummary {
-  return {
-    id: row.id,
-    otherUser: { id: row.other_id, name: row.other_name, avatar: row.other_avatar, lastSeenAt: row.other_last_seen_at },
-    latestMessage:
-      row.m_id === null
-        ? null
-        : {
-            id: row.m_id,
-            senderId: row.m_sender_id as number,
-            type: row.m_type as StoredMessage['type'],
-            body: row.m_body as string,
-            createdAt: row.m_created_at as string,
-          },
-    unreadCount: row.unread_count,
-    updatedAt: row.updated_at,
-    createdAt: row.created_at,
-  };
 }
 
 export class SqliteStore implements ChatStore {
