@@ -1,20 +1,20 @@
 /**
  * The hub: channels, presence membership, fan-out and client-event rules.
  * It sees connections only through `HubConnection`, so it runs without sockets in tests
- * and knows nothing about chat (the broadcaster just calls `publish`).
+ * and knows nothing about chat (the broadcaster just calls `publish`). Whether a frame may go
+ * ahead is decided in admission.ts; this class keeps the state and applies the answers.
  */
+import { admitSignin, admitSubscription, clientEventRefusal } from './admission.js';
+import { hubLimits, type Channel, type ChannelInfo, type ConnectionState, type HubConnection, type HubLimits, type HubOptions, type Member } from './hub-types.js';
 import {
   ErrorCode,
-  MAX_CHANNEL_NAME_LENGTH,
   channelEventFrame,
   channelType,
   clientEventFrame,
   errorFrame,
-  isValidChannelName,
   memberAddedFrame,
   memberRemovedFrame,
   parseClientFrame,
-  parsePresenceChannelData,
   pongFrame,
   presencePayload,
   signinSuccessFrame,
@@ -24,98 +24,26 @@ import {
   type ClientFrame,
   type PresenceMember,
 } from './protocol.js';
-import { verifyChannelAuth, verifyUserAuth, type AppCredentials } from './signatures.js';
-import { parseWatchlist, Watchlists } from './watchlist.js';
+import { Watchlists } from './watchlist.js';
 import type { HubCluster } from './bus.js';
 import type { PusherTap } from './tap.js';
 
-export interface HubConnection {
-  readonly id: string;
-  /** Returns false when the frame was dropped (closed or slow socket). */
-  send(frame: string): boolean;
-  close(code: number, reason: string): void;
-}
-
-export type LogFn = (level: 'info' | 'warn' | 'error', message: string) => void;
-
-export interface HubOptions {
-  app: AppCredentials;
-  clientEventsPerSecond?: number;
-  maxPresenceMembers?: number;
-  maxUserInfoBytes?: number;
-  maxClientEventBytes?: number;
-  maxChannelsPerConnection?: number;
-  /** Accept subscriptions to public (unauthenticated) channels. Default false: anyone could fill memory with them. */
-  publicChannels?: boolean;
-  /** Milliseconds clock; injectable for rate-limit tests. */
-  now?: () => number;
-  /** A signed-in user came online (first connection) or went offline (last one closed). */
-  onUserPresence?: (userId: string, online: boolean) => void;
-  log?: LogFn;
-  /** Other instances (REALTIME_SCALING=redis); absent: this hub is the whole service. */
-  cluster?: HubCluster;
-  /** Observer for the debug console; called synchronously, must not throw. */
-  tap?: PusherTap;
-}
-
-export interface ChannelInfo {
-  name: string;
-  type: ChannelType;
-  subscriptionCount: number;
-  /** Distinct presence users; undefined for non-presence channels. */
-  userCount: number | undefined;
-}
-
-interface Member extends PresenceMember {
-  sockets: Set<string>;
-}
-
-interface Channel {
-  name: string;
-  type: ChannelType;
-  subscribers: Map<string, ConnectionState>;
-  members: Map<string, Member> | undefined; // presence only
-}
-
-interface ConnectionState {
-  conn: HubConnection;
-  /** channel name → presence member key (undefined for non-presence channels). */
-  subscriptions: Map<string, string | undefined>;
-  signedInUserId: string | undefined;
-  rateWindowStart: number;
-  rateCount: number;
-}
-
-const HASH_CHANNEL_PREFIX = '#server-to-user-';
+export type { ChannelInfo, HubConnection, HubOptions, LogFn } from './hub-types.js';
 
 export class Hub {
   private readonly connections = new Map<string, ConnectionState>();
   private readonly channels = new Map<string, Channel>();
   /** Signed-in user id → socket ids (for `#server-to-user-*` and terminate_connections). */
   private readonly users = new Map<string, Set<string>>();
-  private readonly app: AppCredentials;
-  private readonly clientEventsPerSecond: number;
-  private readonly maxPresenceMembers: number;
-  private readonly maxUserInfoBytes: number;
-  private readonly maxClientEventBytes: number;
-  private readonly maxChannelsPerConnection: number;
-  private readonly publicChannels: boolean;
+  private readonly limits: HubLimits;
   private readonly now: () => number;
-  private readonly log: LogFn;
   private readonly watchlists: Watchlists;
   private readonly cluster: HubCluster | undefined;
   private readonly tap: PusherTap | undefined;
 
   constructor(options: HubOptions) {
-    this.app = options.app;
-    this.clientEventsPerSecond = options.clientEventsPerSecond ?? 10;
-    this.maxPresenceMembers = options.maxPresenceMembers ?? 100;
-    this.maxUserInfoBytes = options.maxUserInfoBytes ?? 2048;
-    this.maxClientEventBytes = options.maxClientEventBytes ?? 10 * 1024;
-    this.maxChannelsPerConnection = options.maxChannelsPerConnection ?? 1000;
-    this.publicChannels = options.publicChannels ?? false;
+    this.limits = hubLimits(options);
     this.now = options.now ?? Date.now;
-    this.log = options.log ?? (() => {});
     this.watchlists = new Watchlists((userId) => this.users.has(userId), options.onUserPresence);
     this.cluster = options.cluster;
     this.cluster?.attach({
@@ -195,71 +123,22 @@ export class Hub {
 
   private subscribe(state: ConnectionState, name: string, auth: string, channelData: string | undefined): void {
     const { conn } = state;
-    const reject = (type: 'AuthError' | 'LimitReached' | 'InvalidChannel', error: string, status: number): void => {
-      conn.send(subscriptionErrorFrame(name, type, error, status));
-      this.tap?.({ kind: 'subscription.refused', socket_id: conn.id, channel: name, error_type: type, detail: error, status });
-    };
-
-    if (name.length > MAX_CHANNEL_NAME_LENGTH) {
-      reject('LimitReached', `Channel name is longer than ${MAX_CHANNEL_NAME_LENGTH} characters`, ErrorCode.UNAUTHORIZED);
+    const admission = admitSubscription(this.limits, state, name, auth, channelData);
+    if (!admission.ok) {
+      conn.send(subscriptionErrorFrame(name, admission.type, admission.error, admission.status));
+      this.tap?.({ kind: 'subscription.refused', socket_id: conn.id, channel: name, error_type: admission.type, detail: admission.error, status: admission.status });
       return;
     }
-    if (!isValidChannelName(name)) {
-      reject('InvalidChannel', 'Channel name contains characters outside [-a-zA-Z0-9_=@,.;]', 400);
+    if (admission.type === 'presence') {
+      this.joinPresence(state, name, admission.member);
       return;
     }
-    if (name.startsWith('#') && name !== `${HASH_CHANNEL_PREFIX}${state.signedInUserId ?? ''}`) {
-      // `#server-to-user-{id}` is reserved for the signed-in user; other `#` names are reserved.
-      reject('AuthError', 'The connection is unauthorized for this channel', 401);
-      return;
-    }
-    if (!state.subscriptions.has(name) && state.subscriptions.size >= this.maxChannelsPerConnection) {
-      reject('LimitReached', `Too many channels on one connection (max ${this.maxChannelsPerConnection})`, ErrorCode.OVER_CAPACITY);
-      return;
-    }
-
-    const type = channelType(name);
-    if (type === 'public' && !this.publicChannels && !name.startsWith('#')) {
-      reject('AuthError', 'Public channels are disabled on this server; use a private- or presence- channel', 403);
-      return;
-    }
-    if (type === 'private' || type === 'private-encrypted') {
-      if (!verifyChannelAuth(this.app, conn.id, name, auth)) {
-        // 401 like soketi (its tests assert it); see the reference, Appendix B.
-        reject('AuthError', `Invalid signature: expected HMAC SHA256 hex digest of ${conn.id}:${name}`, 401);
-        return;
-      }
-    }
-
-    if (type !== 'presence') {
-      const channel = this.channelFor(name, type);
-      channel.subscribers.set(conn.id, state);
-      state.subscriptions.set(name, undefined);
-      this.cluster?.subscriptions(name, channel.subscribers.size);
-      conn.send(subscriptionSucceededFrame(name));
-      this.tap?.({ kind: 'subscription.succeeded', socket_id: conn.id, channel: name });
-      return;
-    }
-
-    if (channelData === undefined) {
-      reject('AuthError', 'Presence channels require channel_data', 401);
-      return;
-    }
-    if (!verifyChannelAuth(this.app, conn.id, name, auth, channelData)) {
-      reject('AuthError', `Invalid signature: expected HMAC SHA256 hex digest of ${conn.id}:${name}:<channel_data>`, 401);
-      return;
-    }
-    const parsed = parsePresenceChannelData(channelData);
-    if (!parsed.ok) {
-      reject('AuthError', parsed.message, 400);
-      return;
-    }
-    const member = parsed.member;
-    if (member.userInfo !== undefined && Buffer.byteLength(JSON.stringify(member.userInfo)) > this.maxUserInfoBytes) {
-      reject('LimitReached', `user_info is larger than ${this.maxUserInfoBytes} bytes`, ErrorCode.CLIENT_EVENT_REJECTED);
-      return;
-    }
-    this.joinPresence(state, name, member);
+    const channel = this.channelFor(name, admission.type);
+    channel.subscribers.set(conn.id, state);
+    state.subscriptions.set(name, undefined);
+    this.cluster?.subscriptions(name, channel.subscribers.size);
+    conn.send(subscriptionSucceededFrame(name));
+    this.tap?.({ kind: 'subscription.succeeded', socket_id: conn.id, channel: name });
   }
 
   private joinPresence(state: ConnectionState, name: string, member: PresenceMember): void {
@@ -272,9 +151,9 @@ export class Hub {
     const members = channel.members ?? new Map<string, Member>();
     channel.members = members;
     const existing = members.get(member.key);
-    if (!existing && members.size >= this.maxPresenceMembers) {
+    if (!existing && members.size >= this.limits.maxPresenceMembers) {
       if (channel.subscribers.size === 0) this.channels.delete(name);
-      const detail = `Presence channel is full (max ${this.maxPresenceMembers} members)`;
+      const detail = `Presence channel is full (max ${this.limits.maxPresenceMembers} members)`;
       conn.send(subscriptionErrorFrame(name, 'LimitReached', detail, ErrorCode.OVER_CAPACITY));
       this.tap?.({ kind: 'subscription.refused', socket_id: conn.id, channel: name, error_type: 'LimitReached', detail, status: ErrorCode.OVER_CAPACITY });
       return;
@@ -352,78 +231,37 @@ export class Hub {
 
   private clientEvent(state: ConnectionState, event: string, name: string, data: unknown, hasData: boolean): void {
     const { conn } = state;
-    const reject = (message: string): void => {
-      conn.send(errorFrame(ErrorCode.CLIENT_EVENT_REJECTED, message));
-      this.tap?.({ kind: 'client-event.refused', socket_id: conn.id, channel: name, event, detail: message });
-    };
-    if (!this.takeClientEventToken(state)) {
-      reject(`Client event rejected due to rate limit (max ${this.clientEventsPerSecond} per second)`);
-      return;
-    }
-    const type = channelType(name);
-    if (type !== 'private' && type !== 'private-encrypted' && type !== 'presence') {
-      reject('Client events are only allowed on private and presence channels');
-      return;
-    }
-    if (!state.subscriptions.has(name)) {
-      reject(`Client event rejected: not subscribed to ${name}`);
-      return;
-    }
-    if (hasData && Buffer.byteLength(JSON.stringify(data) ?? '') > this.maxClientEventBytes) {
-      reject(`Client event rejected: data is larger than ${this.maxClientEventBytes} bytes`);
+    const refusal = clientEventRefusal(this.limits, state, this.now(), name, data, hasData);
+    if (refusal !== undefined) {
+      conn.send(errorFrame(ErrorCode.CLIENT_EVENT_REJECTED, refusal));
+      this.tap?.({ kind: 'client-event.refused', socket_id: conn.id, channel: name, event, detail: refusal });
       return;
     }
     const channel = this.channels.get(name);
     if (!channel) return;
-    const userId = type === 'presence' ? state.subscriptions.get(name) : undefined;
+    const userId = channelType(name) === 'presence' ? state.subscriptions.get(name) : undefined;
     const frame = clientEventFrame(name, event, data, hasData, userId);
     const recipients = this.broadcast(channel, frame, conn.id);
     this.cluster?.forward(name, frame, conn.id);
     this.tap?.({ kind: 'client-event', socket_id: conn.id, channel: name, event, data, recipients, ...(userId !== undefined ? { user_id: userId } : {}) });
   }
 
-  /** Fixed one-second window per connection. */
-  private takeClientEventToken(state: ConnectionState): boolean {
-    const now = this.now();
-    if (now - state.rateWindowStart >= 1000) {
-      state.rateWindowStart = now;
-      state.rateCount = 0;
-    }
-    state.rateCount += 1;
-    return state.rateCount <= this.clientEventsPerSecond;
-  }
-
   // -- user signin -----------------------------------------------------------
 
   private signin(state: ConnectionState, auth: string, userData: string): void {
     const { conn } = state;
-    const refuse = (message: string): void => {
-      conn.send(errorFrame(ErrorCode.UNAUTHORIZED, message));
+    const admission = admitSignin(this.limits, conn.id, auth, userData);
+    if (!admission.ok) {
+      conn.send(errorFrame(ErrorCode.UNAUTHORIZED, admission.message));
       conn.close(ErrorCode.UNAUTHORIZED, 'Connection is unauthorized');
-      this.tap?.({ kind: 'signin.refused', socket_id: conn.id, detail: message });
-    };
-    if (!verifyUserAuth(this.app, conn.id, userData, auth)) {
-      refuse('Invalid signin signature');
+      this.tap?.({ kind: 'signin.refused', socket_id: conn.id, detail: admission.message });
       return;
     }
-    let data: Record<string, unknown> = {};
-    try {
-      const parsed: unknown = JSON.parse(userData);
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) data = parsed as Record<string, unknown>;
-    } catch {
-      data = {};
-    }
-    const id = data.id;
-    if (typeof id !== 'string' || id.length === 0) {
-      refuse('Invalid user_data: "id" must be a non-empty string');
-      return;
-    }
-    const watchlist = parseWatchlist(data);
     conn.send(signinSuccessFrame(userData));
     // A bad watchlist is reported (4302) without failing the signin, as Pusher Channels does.
-    if (!watchlist.ok) conn.send(errorFrame(ErrorCode.WATCHLIST_LIMIT, watchlist.message));
-    this.setSignedInUser(state, id, watchlist.ok ? watchlist.ids : []);
-    this.tap?.({ kind: 'signin', socket_id: conn.id, user_id: id });
+    if (admission.watchlistError !== undefined) conn.send(errorFrame(ErrorCode.WATCHLIST_LIMIT, admission.watchlistError));
+    this.setSignedInUser(state, admission.userId, admission.watchlist);
+    this.tap?.({ kind: 'signin', socket_id: conn.id, user_id: admission.userId });
   }
 
   private setSignedInUser(state: ConnectionState, userId: string | undefined, watchlist: readonly string[] = []): void {

@@ -78,7 +78,6 @@ export class EmbeddedPusherServer {
       clientEventsPerSecond: positive(options.clientEventsPerSecond, 10, 'clientEventsPerSecond'),
       publicChannels: options.publicChannels ?? false,
       maxChannelsPerConnection: positive(options.maxChannelsPerConnection, 100, 'maxChannelsPerConnection'),
-      log,
       onUserPresence: options.onUserPresence,
       ...(options.cluster ? { cluster: options.cluster } : {}),
       tap: options.tap,
