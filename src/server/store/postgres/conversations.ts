@@ -7,12 +7,7 @@ import { toMessage, type MessageRow } from '../sqlite/rows.js';
 import type { ConversationSummary, MessagePage, NewMessage, Participant, ReadResult, SendResult, StoredMessage } from '../types.js';
 import { transaction } from './connection.js';
 import { summariesAfterSend, toSummary, type SummaryRow } from '../summary-rows.js';
-
-const MESSAGE_COLUMNS = `
-  m.id, m.conversation_id, m.sender_id, m.type, m.body, m.attachment, m.created_at,
-  s.name AS sender_name, s.avatar AS sender_avatar,
-  (SELECT p.last_read_message_id FROM participants p
-    WHERE p.conversation_id = m.conversation_id AND p.user_id != m.sender_id) AS recipient_last_read`;
+import { MESSAGE_COLUMNS } from '../shared-sql.js';
 
 const SUMMARY_SELECT = `
   SELECT c.id, c.created_at, c.updated_at,

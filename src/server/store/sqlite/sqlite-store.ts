@@ -21,18 +21,11 @@ import type { Statement } from 'better-sqlite3';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import { writeMessage } from './message-writes.js';
 import { toSummary, type SummaryRow } from '../summary-rows.js';
+import { IDEMPOTENCY_TTL_MS, MESSAGE_COLUMNS, PRUNE_EVERY_INSERTS } from '../shared-sql.js';
 import { openDatabase, type OpenOptions, type SqliteDatabase } from './open.js';
 import { toMessage, toToken, toUser, type MessageRow, type TokenRow, type UserRow } from './rows.js';
 
-const IDEMPOTENCY_TTL_MS = 48 * 60 * 60 * 1000; // keys are promised for 24 h; keep twice that
-const PRUNE_EVERY_INSERTS = 500;
 const LAST_USED_RESOLUTION_MS = 60_000;
-
-const MESSAGE_COLUMNS = `
-  m.id, m.conversation_id, m.sender_id, m.type, m.body, m.attachment, m.created_at,
-  s.name AS sender_name, s.avatar AS sender_avatar,
-  (SELECT p.last_read_message_id FROM participants p
-    WHERE p.conversation_id = m.conversation_id AND p.user_id != m.sender_id) AS recipient_last_read`;
 
 const PAGE_COLUMNS = `
   m.id, m.conversation_id, m.sender_id, m.type, m.body, m.attachment, m.created_at,
