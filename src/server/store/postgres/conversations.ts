@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { toMessage, type MessageRow } from '../sqlite/rows.js';
 import type { ConversationSummary, MessagePage, NewMessage, Participant, ReadResult, SendResult, StoredMessage } from '../types.js';
 import { transaction } from './connection.js';
-import { summariesAfterSend, toSummary, type SummaryRow } from '../summary-rows.js';
+import { sentMessage, summariesAfterSend, toSummary, type SummaryRow } from '../summary-rows.js';
 import { MESSAGE_COLUMNS } from '../shared-sql.js';
 
 const SUMMARY_SELECT = `
@@ -150,17 +150,7 @@ export async function sendMessage(db: pg.Pool, now: string, input: NewMessage): 
         [input.senderId, input.idempotency.key, input.idempotency.requestHash, id, now],
       );
     }
-    const message: StoredMessage = {
-      id,
-      conversationId: input.conversationId,
-      senderId: input.senderId,
-      type: input.type,
-      body: input.body,
-      attachment: input.attachment,
-      createdAt: now,
-      isRead: false, // the newest message: nobody else's watermark is past it yet
-      sender: { id: mine.user_id, name: mine.name, avatar: mine.avatar },
-    };
+    const message = sentMessage(input, id, now, mine);
     const summaries = summariesAfterSend(message, rows, mine.conversation_created_at);
     return { kind: 'created', message, summaries };
   });
