@@ -7,7 +7,6 @@ export const conversationChannel = (conversationId: number): string => `private-
 /** A user's private channel: list rows (conversation.created / conversation.updated). */
 export const userChannel = (userId: number): string => `private-user.${userId}`;
 
-export const CONVERSATION_CHANNEL_PREFIX = 'private-conversation.';
 export const USER_CHANNEL_PREFIX = 'private-user.';
 /** `private-` or `presence-` conversation channels with the conversation id (for channel auth). */
 export const CONVERSATION_CHANNEL_RE = /^(private|presence)-conversation\.([1-9][0-9]{0,15})$/;

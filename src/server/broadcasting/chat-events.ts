@@ -6,8 +6,6 @@ import type { ConversationSummary, StoredMessage } from '../store/index.js';
 import { conversationChannel, EVENTS, userChannel } from '../../shared/wire.js';
 import type { BroadcastEvent, Broadcaster } from './broadcaster.js';
 
-export { conversationChannel, userChannel };
-
 export class ChatEvents {
   constructor(
     private readonly broadcaster: Broadcaster,

@@ -1,6 +1,6 @@
 // The conversation-list row as both stores' SQL returns it, and the rows a send produces,
 // mapped to ConversationSummary in one place so SQLite and PostgreSQL cannot drift apart.
-import type { ConversationSummary, StoredMessage } from './types.js';
+import type { ConversationSummary, NewMessage, StoredMessage } from './types.js';
 
 /** One row of the list query (the `SUMMARY_SELECT` of each store). */
 export interface SummaryRow {
@@ -46,6 +46,22 @@ export interface ParticipantAfterSend {
   avatar: string | null;
   last_seen_at: string | null;
   unread_count: number;
+}
+
+/** The message a send just inserted as `id` at `createdAt`, written by `sender`. */
+export function sentMessage(input: NewMessage, id: number, createdAt: string, sender: ParticipantAfterSend): StoredMessage {
+  return {
+    id,
+    conversationId: input.conversationId,
+    senderId: input.senderId,
+    type: input.type,
+    body: input.body,
+    attachment: input.attachment,
+    createdAt,
+    // The newest message: nobody else's watermark can be at or past it yet.
+    isRead: false,
+    sender: { id: sender.user_id, name: sender.name, avatar: sender.avatar },
+  };
 }
 
 /** Each participant's list row after `message`, as getConversationSummary would read it. */

@@ -6,13 +6,8 @@ import type pg from 'pg';
 import { toMessage, type MessageRow } from '../sqlite/rows.js';
 import type { ConversationSummary, MessagePage, NewMessage, Participant, ReadResult, SendResult, StoredMessage } from '../types.js';
 import { transaction } from './connection.js';
-import { summariesAfterSend, toSummary, type SummaryRow } from '../summary-rows.js';
-
-const MESSAGE_COLUMNS = `
-  m.id, m.conversation_id, m.sender_id, m.type, m.body, m.attachment, m.created_at,
-  s.name AS sender_name, s.avatar AS sender_avatar,
-  (SELECT p.last_read_message_id FROM participants p
-    WHERE p.conversation_id = m.conversation_id AND p.user_id != m.sender_id) AS recipient_last_read`;
+import { sentMessage, summariesAfterSend, toSummary, type SummaryRow } from '../summary-rows.js';
+import { MESSAGE_COLUMNS } from '../shared-sql.js';
 
 const SUMMARY_SELECT = `
   SELECT c.id, c.created_at, c.updated_at,
@@ -155,17 +150,7 @@ export async function sendMessage(db: pg.Pool, now: string, input: NewMessage): 
         [input.senderId, input.idempotency.key, input.idempotency.requestHash, id, now],
       );
     }
-    const message: StoredMessage = {
-      id,
-      conversationId: input.conversationId,
-      senderId: input.senderId,
-      type: input.type,
-      body: input.body,
-      attachment: input.attachment,
-      createdAt: now,
-      isRead: false, // the newest message: nobody else's watermark is past it yet
-      sender: { id: mine.user_id, name: mine.name, avatar: mine.avatar },
-    };
+    const message = sentMessage(input, id, now, mine);
     const summaries = summariesAfterSend(message, rows, mine.conversation_created_at);
     return { kind: 'created', message, summaries };
   });

@@ -20,9 +20,7 @@ import { createPool, openError } from './connection.js';
 import * as conversations from './conversations.js';
 import { migrate } from './migrations.js';
 import * as users from './users.js';
-
-const IDEMPOTENCY_TTL_MS = 48 * 60 * 60 * 1000; // keys are promised for 24 h; keep twice that
-const PRUNE_EVERY_INSERTS = 500;
+import { IDEMPOTENCY_TTL_MS, PRUNE_EVERY_INSERTS } from '../shared-sql.js';
 
 export interface PostgresStoreOptions {
   now?: () => Date;

@@ -1,17 +1,12 @@
 // Users and personal access tokens on PostgreSQL: the same behaviour as SqliteStore's.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { LAST_USED_RESOLUTION_MS, newTokenSecret, secretMatches, sha256 } from '../token-secrets.js';
 import type pg from 'pg';
 import { toToken, toUser, type TokenRow, type UserRow } from '../sqlite/rows.js';
 import type { AccessToken, User, UserWithPassword } from '../types.js';
 import { EmailTakenError } from '../types.js';
 import { foldEmail as emailLookupKey } from '../../../shared/email.js';
 
-const LAST_USED_RESOLUTION_MS = 60_000;
 const UNIQUE_VIOLATION = '23505';
-
-function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
-}
 
 export async function createUser(
   db: pg.Pool,
@@ -59,7 +54,7 @@ export async function listUsers(db: pg.Pool, options: { search?: string; exclude
 }
 
 export async function createToken(db: pg.Pool, now: string, userId: number, name: string): Promise<{ token: AccessToken; plainText: string }> {
-  const secret = randomBytes(30).toString('base64url').slice(0, 40);
+  const secret = newTokenSecret();
   const { rows } = await db.query<TokenRow>(
     'INSERT INTO personal_access_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING *',
     [userId, name, sha256(secret), now],
@@ -82,9 +77,7 @@ export async function authenticateToken(db: pg.Pool, now: Date, plainText: strin
   }
   const row = result.rows[0];
   if (!row || row.revoked_at !== null) return null;
-  const expected = Buffer.from(row.token_hash, 'hex');
-  const actual = Buffer.from(sha256(secret), 'hex');
-  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+  if (!secretMatches(row.token_hash, secret)) return null;
   const users = await db.query<UserRow>('SELECT * FROM users WHERE id = $1', [row.user_id]);
   const user = users.rows[0];
   if (!user) return null;

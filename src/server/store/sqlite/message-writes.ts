@@ -3,7 +3,7 @@
 // It returns everything the route publishes, so a send needs no read-back queries afterwards.
 import type { Statement } from 'better-sqlite3';
 import type { NewMessage, SendResult, StoredMessage } from '../types.js';
-import { summariesAfterSend, type ParticipantAfterSend } from '../summary-rows.js';
+import { sentMessage, summariesAfterSend, type ParticipantAfterSend } from '../summary-rows.js';
 
 type Sql = (source: string) => Statement;
 
@@ -61,17 +61,6 @@ export function writeMessage(sql: Sql, input: NewMessage, now: string, replay: (
   }
   const sender = people.find((p) => p.user_id === input.senderId);
   if (!sender) throw new Error(`user ${input.senderId} is not in conversation ${input.conversationId}`);
-  const message: StoredMessage = {
-    id,
-    conversationId: input.conversationId,
-    senderId: input.senderId,
-    type: input.type,
-    body: input.body,
-    attachment: input.attachment,
-    createdAt: now,
-    // The newest message: nobody else's watermark can be at or past it yet.
-    isRead: false,
-    sender: { id: sender.user_id, name: sender.name, avatar: sender.avatar },
-  };
+  const message = sentMessage(input, id, now, sender);
   return { kind: 'created', message, summaries: summariesAfterSend(message, people, conversation.created_at) };
 }

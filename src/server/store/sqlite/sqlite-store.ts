@@ -1,7 +1,7 @@
 // ChatStore on better-sqlite3: the only module that writes SQL for chat data.
 // better-sqlite3 is synchronous; each method finishes its transaction before its promise resolves,
 // so a 2xx reply is only ever sent after the commit.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { LAST_USED_RESOLUTION_MS, newTokenSecret, secretMatches, sha256 } from '../token-secrets.js';
 import type {
   AccessToken,
   ChatStore,
@@ -21,18 +21,9 @@ import type { Statement } from 'better-sqlite3';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import { writeMessage } from './message-writes.js';
 import { toSummary, type SummaryRow } from '../summary-rows.js';
+import { IDEMPOTENCY_TTL_MS, MESSAGE_COLUMNS, PRUNE_EVERY_INSERTS } from '../shared-sql.js';
 import { openDatabase, type OpenOptions, type SqliteDatabase } from './open.js';
 import { toMessage, toToken, toUser, type MessageRow, type TokenRow, type UserRow } from './rows.js';
-
-const IDEMPOTENCY_TTL_MS = 48 * 60 * 60 * 1000; // keys are promised for 24 h; keep twice that
-const PRUNE_EVERY_INSERTS = 500;
-const LAST_USED_RESOLUTION_MS = 60_000;
-
-const MESSAGE_COLUMNS = `
-  m.id, m.conversation_id, m.sender_id, m.type, m.body, m.attachment, m.created_at,
-  s.name AS sender_name, s.avatar AS sender_avatar,
-  (SELECT p.last_read_message_id FROM participants p
-    WHERE p.conversation_id = m.conversation_id AND p.user_id != m.sender_id) AS recipient_last_read`;
 
 const PAGE_COLUMNS = `
   m.id, m.conversation_id, m.sender_id, m.type, m.body, m.attachment, m.created_at,
@@ -48,10 +39,6 @@ const SUMMARY_SELECT = `
     JOIN users u ON u.id = (CASE WHEN c.user_low_id = me.user_id THEN c.user_high_id ELSE c.user_low_id END)
     LEFT JOIN messages m ON m.id = c.last_message_id
    WHERE me.user_id = @userId`;
-
-function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
-}
 
 export class SqliteStore implements ChatStore {
   readonly db: SqliteDatabase;
@@ -149,7 +136,7 @@ export class SqliteStore implements ChatStore {
   // ---- tokens ------------------------------------------------------------
 
   async createToken(userId: number, name: string): Promise<{ token: AccessToken; plainText: string }> {
-    const secret = randomBytes(30).toString('base64url').slice(0, 40);
+    const secret = newTokenSecret();
     const row = this
       .sql(
         `INSERT INTO personal_access_tokens (user_id, name, token_hash, created_at)
@@ -174,9 +161,7 @@ export class SqliteStore implements ChatStore {
         | undefined;
     }
     if (!row || row.revoked_at !== null) return null;
-    const expected = Buffer.from(row.token_hash, 'hex');
-    const actual = Buffer.from(sha256(secret), 'hex');
-    if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+    if (!secretMatches(row.token_hash, secret)) return null;
     const user = this.sql('SELECT * FROM users WHERE id = ?').get(row.user_id) as UserRow | undefined;
     if (!user) return null;
     // Sanctum writes last_used_at on every request; once a minute is enough and keeps reads read-only.
