@@ -1,7 +1,7 @@
 // `chatctl chat` end to end in a real terminal: the built binary runs inside tmux against a real
 // server; keys go in with `tmux send-keys`, the screen comes back with `tmux capture-pane`.
 // Needs tmux (CI installs it) and a build (npm test builds first).
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RealtimeSettings } from '../../src/client/api.js';
 import { connectRealtime } from '../../src/client/realtime.js';
+import { runCli } from '../helpers/cli.js';
 import { historyOf } from '../helpers/flows.js';
 import { connected } from '../helpers/realtime.js';
 import { api, registerUser, sendText, startConversation, startTestServer, type TestServer, type TestUser } from '../helpers/server.js';
@@ -80,23 +81,7 @@ async function waitForExit(what: string, timeoutMs = 15_000): Promise<void> {
 }
 
 /** Runs chatctl without a terminal (pipes), as a script would. */
-function chatctl(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(CHATCTL, args, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`chatctl ${args.join(' ')} timed out; stderr: ${stderr}`));
-    }, 15_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const chatctl = (args: string[], env: Record<string, string>) => runCli(args, { env, bin: CHATCTL });
 
 describe('chatctl chat in tmux (end to end)', { timeout: 60_000 }, () => {
   let server: TestServer;
