@@ -10,7 +10,11 @@ import { byId, laravelApp, parseReport, pusherEnv, removeLaravelApps } from './l
 afterAll(removeLaravelApps);
 
 const APP = { id: '4242', key: 'app-key-0123456789ab', secret: 'app-secret-0123456789abcdef' };
-const doctor = (dir: string, ...args: string[]) => runCli(['doctor', '--json', '--offline', ...args], { cwd: dir });
+/** `chatctl doctor --json --offline` in `dir`: its exit code and output, and the checks of its report. */
+async function doctor(dir: string, args: string[] = [], env?: Record<string, string>) {
+  const result = await runCli(['doctor', '--json', '--offline', ...args], { cwd: dir, env });
+  return { ...result, checks: parseReport(result).checks };
+}
 
 const BOOTSTRAP = `import Echo from 'laravel-echo';
 import Pusher from 'pusher-js';
@@ -32,9 +36,8 @@ window.Echo.private('private-conversation.' + conversationId)
 describe('the Laravel app is read (item 4): every finding names file:line', () => {
   it('listen without the leading dot, private- prefix, forceTLS/wsPort against PUSHER_SCHEME/PORT', async () => {
     const dir = laravelApp(pusherEnv(8080, APP), { 'resources/js/bootstrap.js': BOOTSTRAP });
-    const result = await doctor(dir, '--only', 'laravel');
-    expect(result.code).toBe(1);
-    const { checks } = parseReport(result);
+    const { code, checks } = await doctor(dir, ['--only', 'laravel']);
+    expect(code).toBe(1);
     expect(byId(checks, 'laravel.echo-events')).toEqual({
       id: 'laravel.echo-events',
       category: 'laravel',
@@ -61,25 +64,24 @@ describe('the Laravel app is read (item 4): every finding names file:line', () =
       .replace("private('private-conversation.' + conversationId)", "private(`conversation.${conversationId}`)")
       .replace(".listen('message.sent'", ".listen('.message.sent'");
     const dir = laravelApp(pusherEnv(8080, APP), { 'resources/js/echo.js': stub, 'routes/channels.php': "<?php\n\nBroadcast::channel('conversation.{conversationId}', fn ($user, $id) => true);\n", 'composer.json': '{"require":{"laravel/framework":"^11.0"}}' });
-    const result = await doctor(dir, '--only', 'laravel');
+    const result = await doctor(dir, ['--only', 'laravel']);
     expect(result.code).toBe(0);
-    expect(parseReport(result).checks.map((c) => [c.id, c.status])).toEqual([
+    expect(result.checks.map((c) => [c.id, c.status])).toEqual([
       ['laravel.echo-events', 'ok'],
       ['laravel.echo-channels', 'ok'],
       ['laravel.echo-connection', 'ok'],
       ['laravel.debugbar', 'ok'],
       ['laravel.channels', 'ok'],
     ]);
-    expect(byId(parseReport(result).checks, 'laravel.channels').detail).toBe('routes/channels.php:3 authorizes conversation.{id}, the channel chatctl broadcasts on');
+    expect(byId(result.checks, 'laravel.channels').detail).toBe('routes/channels.php:3 authorizes conversation.{id}, the channel chatctl broadcasts on');
   });
 
   it('barryvdh/laravel-debugbar with APP_DEBUG=true; a channel callback for another name', async () => {
     const composer = JSON.stringify({ require: { php: '^8.1', 'laravel/framework': '^10.10' }, 'require-dev': { 'barryvdh/laravel-debugbar': '^3.9' } }, null, 4);
     const channels = "<?php\n\nuse Illuminate\\Support\\Facades\\Broadcast;\n\nBroadcast::channel('App.Models.User.{id}', fn ($user, $id) => (int) $user->id === (int) $id);\nBroadcast::channel('chat.{id}', fn ($user, $id) => true);\n";
     const dir = laravelApp({ ...pusherEnv(8080, APP), APP_DEBUG: 'true' }, { 'composer.json': composer, 'routes/channels.php': channels });
-    const result = await doctor(dir, '--only', 'laravel');
-    expect(result.code).toBe(1);
-    const { checks } = parseReport(result);
+    const { code, checks } = await doctor(dir, ['--only', 'laravel']);
+    expect(code).toBe(1);
     expect(byId(checks, 'laravel.debugbar')).toEqual({
       id: 'laravel.debugbar',
       category: 'laravel',
@@ -95,8 +97,8 @@ describe('the Laravel app is read (item 4): every finding names file:line', () =
         "routes/channels.php authorizes 'chat.{id}' (line 6) but not conversation.{id}: chatctl broadcasts on private-conversation.{id}, so the app's /broadcasting/auth refuses Echo's subscription (403)",
     });
     // With the debugbar switched off the same app is fine.
-    const off = await runCli(['doctor', '--json', '--offline', '--only', 'laravel'], { cwd: dir, env: { DEBUGBAR_ENABLED: 'false' } });
-    expect(byId(parseReport(off).checks, 'laravel.debugbar')).toMatchObject({ status: 'ok', detail: 'composer.json:7 requires barryvdh/laravel-debugbar, but DEBUGBAR_ENABLED=false' });
+    const off = await doctor(dir, ['--only', 'laravel'], { DEBUGBAR_ENABLED: 'false' });
+    expect(byId(off.checks, 'laravel.debugbar')).toMatchObject({ status: 'ok', detail: 'composer.json:7 requires barryvdh/laravel-debugbar, but DEBUGBAR_ENABLED=false' });
   });
 });
 
@@ -104,9 +106,9 @@ describe('mobile clients (item 6)', () => {
   it('a Flutter app using pusher_channels_flutter against a self-hosted server fails with file:line', async () => {
     const pubspec = 'name: chat_app\ndependencies:\n  flutter:\n    sdk: flutter\n  pusher_channels_flutter: ^2.2.1\n';
     const dir = laravelApp(pusherEnv(8080, APP), { 'mobile/pubspec.yaml': pubspec });
-    const result = await doctor(dir, '--only', 'clients');
-    expect(result.code).toBe(1);
-    expect(byId(parseReport(result).checks, 'clients.mobile')).toEqual({
+    const { code, checks } = await doctor(dir, ['--only', 'clients']);
+    expect(code).toBe(1);
+    expect(byId(checks, 'clients.mobile')).toEqual({
       id: 'clients.mobile',
       category: 'clients',
       status: 'fail',
@@ -117,8 +119,8 @@ describe('mobile clients (item 6)', () => {
   });
 
   it('the embedded driver says so even without a mobile app in sight; Pusher cloud does not need it', async () => {
-    const embedded = await doctor(laravelApp({ BROADCAST_DRIVER: 'embedded', PORT: '8000' }), '--only', 'clients');
-    expect(byId(parseReport(embedded).checks, 'clients.mobile')).toEqual({
+    const embedded = await doctor(laravelApp({ BROADCAST_DRIVER: 'embedded', PORT: '8000' }), ['--only', 'clients']);
+    expect(byId(embedded.checks, 'clients.mobile')).toEqual({
       id: 'clients.mobile',
       category: 'clients',
       status: 'ok',
@@ -126,17 +128,16 @@ describe('mobile clients (item 6)', () => {
       detail:
         'browsers (Echo, pusher-js) can reach ws://127.0.0.1:8000; note: the official mobile SDKs (pusher_channels_flutter, @pusher/pusher-websocket-react-native) cannot set a host or port, so they only reach Pusher Channels itself',
     });
-    const cloud = await doctor(laravelApp({ ...pusherEnv(443, APP), PUSHER_HOST: '', PUSHER_PORT: '', PUSHER_SCHEME: '' }), '--only', 'clients');
-    expect(byId(parseReport(cloud).checks, 'clients.mobile')).toMatchObject({ status: 'skip', detail: 'Pusher Channels itself: every official SDK reaches it' });
+    const cloud = await doctor(laravelApp({ ...pusherEnv(443, APP), PUSHER_HOST: '', PUSHER_PORT: '', PUSHER_SCHEME: '' }), ['--only', 'clients']);
+    expect(byId(cloud.checks, 'clients.mobile')).toMatchObject({ status: 'skip', detail: 'Pusher Channels itself: every official SDK reaches it' });
   });
 });
 
 describe("a stock Laravel 10 .env (item 7)", () => {
   it('DB_CONNECTION=mysql is reported as not used by chatctl; the Pusher checks still run; exit 0', async () => {
     const env = { ...pusherEnv(8080, APP), DB_CONNECTION: 'mysql', DB_HOST: '127.0.0.1', DB_PORT: '3306', DB_DATABASE: 'laravel', DB_USERNAME: 'root', DB_PASSWORD: '' };
-    const result = await doctor(laravelApp(env));
-    expect(result.code).toBe(0);
-    const { checks } = parseReport(result);
+    const { code, checks } = await doctor(laravelApp(env));
+    expect(code).toBe(0);
     expect(byId(checks, 'config.db-connection')).toMatchObject({
       status: 'warn',
       detail: "DB_CONNECTION=mysql is the Laravel app's database, which chatctl does not use; chatctl serve would refuse this .env as it stands (the Pusher checks below still apply)",
@@ -189,9 +190,9 @@ describe('smaller findings (item 8)', () => {
     const dir = laravelApp(pusherEnv(8080, APP), { 'bootstrap/cache/config.php': CACHED_CONFIG('old-key-00000000000000', oldSecret) });
     const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000);
     utimesSync(join(dir, 'bootstrap/cache/config.php'), hoursAgo(3), hoursAgo(3));
-    const result = await doctor(dir, '--only', 'config');
+    const result = await doctor(dir, ['--only', 'config']);
     expect(result.code).toBe(1);
-    expect(byId(parseReport(result).checks, 'config.laravel-cache')).toEqual({
+    expect(byId(result.checks, 'config.laravel-cache')).toEqual({
       id: 'config.laravel-cache',
       category: 'config',
       status: 'fail',
@@ -204,9 +205,9 @@ describe('smaller findings (item 8)', () => {
 
     const same = laravelApp(pusherEnv(8080, APP), { 'bootstrap/cache/config.php': CACHED_CONFIG(APP.key, APP.secret) });
     utimesSync(join(same, '.env'), hoursAgo(1), hoursAgo(1));
-    const fresh = await doctor(same, '--only', 'config');
+    const fresh = await doctor(same, ['--only', 'config']);
     expect(fresh.code).toBe(0);
-    expect(byId(parseReport(fresh).checks, 'config.laravel-cache')).toMatchObject({
+    expect(byId(fresh.checks, 'config.laravel-cache')).toMatchObject({
       status: 'warn',
       detail: 'bootstrap/cache/config.php exists, newer than .env: the Laravel app here ignores .env edits until the cache is rebuilt; its broadcasting values match .env',
     });
@@ -215,9 +216,9 @@ describe('smaller findings (item 8)', () => {
   it("an empty PUSHER_APP_CLUSTER: Laravel 10's config builds api-.pusher.com (pointing at config/broadcasting.php)", async () => {
     const broadcasting = "<?php\n\nreturn [\n    'connections' => [\n        'pusher' => [\n            'options' => [\n                'cluster' => env('PUSHER_APP_CLUSTER'),\n                'host' => env('PUSHER_HOST') ?: 'api-'.env('PUSHER_APP_CLUSTER', 'mt1').'.pusher.com',\n            ],\n        ],\n    ],\n];\n";
     const env = { ...pusherEnv(443, { id: '1234567', key: '278d425bdf160c739803', secret: '7ad3773142a6692b25b8' }), PUSHER_HOST: '', PUSHER_PORT: '443', PUSHER_SCHEME: 'https', PUSHER_APP_CLUSTER: '' };
-    const result = await doctor(laravelApp(env, { 'config/broadcasting.php': broadcasting }), '--only', 'credentials');
-    expect(result.code).toBe(1);
-    expect(byId(parseReport(result).checks, 'credentials.cluster')).toEqual({
+    const { code, checks } = await doctor(laravelApp(env, { 'config/broadcasting.php': broadcasting }), ['--only', 'credentials']);
+    expect(code).toBe(1);
+    expect(byId(checks, 'credentials.cluster')).toEqual({
       id: 'credentials.cluster',
       category: 'credentials',
       status: 'fail',

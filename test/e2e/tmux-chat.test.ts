@@ -1,7 +1,7 @@
 // `chatctl chat` end to end in a real terminal: the built binary runs inside tmux against a real
 // server; keys go in with `tmux send-keys`, the screen comes back with `tmux capture-pane`.
 // Needs tmux (CI installs it) and a build (npm test builds first).
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RealtimeSettings } from '../../src/client/api.js';
 import { connectRealtime } from '../../src/client/realtime.js';
+import { runCli } from '../helpers/cli.js';
 import { historyOf } from '../helpers/flows.js';
 import { connected } from '../helpers/realtime.js';
 import { api, registerUser, sendText, startConversation, startTestServer, type TestServer, type TestUser } from '../helpers/server.js';
@@ -58,24 +59,29 @@ async function waitForScreen(match: RegExp, timeoutMs = 15_000): Promise<string>
   }
 }
 
-/** Runs chatctl without a terminal (pipes), as a script would. */
-function chatctl(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(CHATCTL, args, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`chatctl ${args.join(' ')} timed out; stderr: ${stderr}`));
-    }, 15_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+/**
+ * Starts `chatctl chat` in the tmux session: `env` (shell assignments) before it, `args` after it,
+ * its stderr and exit code in `<name>-stderr` and `<name>-exit` under `dir`, which `ended` watches.
+ */
+async function startChat(dir: string, name: string, env: string[], args: string[]): Promise<{ exit: string; stderr: string }> {
+  const started = { exit: join(dir, `${name}-exit`), stderr: join(dir, `${name}-stderr`) };
+  files = started;
+  const command = [...env, quote(CHATCTL), 'chat', ...args, `2>${quote(started.stderr)};`, `echo $? > ${quote(started.exit)}`].join(' ');
+  await tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '35', command);
+  return started;
 }
+
+/** Waits until the command started by `startChat` has written its exit code. */
+async function waitForExit(what: string, timeoutMs = 15_000): Promise<void> {
+  const start = Date.now();
+  while (!ended()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`chatctl chat ${what}; the screen shows:\n${await screen().catch(() => '(gone)')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Runs chatctl without a terminal (pipes), as a script would. */
+const chatctl = (args: string[], env: Record<string, string>) => runCli(args, { env, bin: CHATCTL });
 
 describe('chatctl chat in tmux (end to end)', { timeout: 60_000 }, () => {
   let server: TestServer;
@@ -123,44 +129,14 @@ describe('chatctl chat in tmux (end to end)', { timeout: 60_000 }, () => {
   });
 
   it('in a terminal, an unreachable server with a token is one sentence before any screen (exit 4)', async () => {
-    const exitFile = join(dir, 'unreachable-exit');
-    files = { exit: exitFile, stderr: join(dir, 'unreachable-stderr') };
-    const command = [
-      `CHATCTL_CONFIG_DIR=${quote(join(dir, 'empty-config'))}`,
-      quote(CHATCTL),
-      'chat',
-      '--server',
-      'http://127.0.0.1:9',
-      '--token',
-      quote(ann.token),
-      `2>${quote(files.stderr)};`,
-      `echo $? > ${quote(exitFile)}`,
-    ].join(' ');
-    await tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '35', command);
-    const start = Date.now();
-    while (!ended()) {
-      if (Date.now() - start > 15_000) throw new Error(`chatctl chat did not end; the screen shows:\n${await screen().catch(() => '(gone)')}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const { exit: exitFile, stderr } = await startChat(dir, 'unreachable', [`CHATCTL_CONFIG_DIR=${quote(join(dir, 'empty-config'))}`], ['--server', 'http://127.0.0.1:9', '--token', quote(ann.token)]);
+    await waitForExit('did not end');
     expect(readFileSync(exitFile, 'utf8').trim()).toBe('4');
-    expect(readFileSync(files.stderr, 'utf8')).toMatch(/^chatctl: Cannot reach http:\/\/127\.0\.0\.1:9 \(.+\); is chatctl serve running\?\n$/);
+    expect(readFileSync(stderr, 'utf8')).toMatch(/^chatctl: Cannot reach http:\/\/127\.0\.0\.1:9 \(.+\); is chatctl serve running\?\n$/);
   });
 
   it('opens the conversation, sends, receives live, and quits with Ctrl-C (exit 0)', async () => {
-    const exitFile = join(dir, 'exit-code');
-    files = { exit: exitFile, stderr: join(dir, 'stderr') };
-    const command = [
-      `CHATCTL_CONFIG_DIR=${quote(join(dir, 'config'))}`,
-      quote(CHATCTL),
-      'chat',
-      '--server',
-      quote(server.url),
-      '--token',
-      quote(ann.token),
-      `2>${quote(join(dir, 'stderr'))};`,
-      `echo $? > ${quote(exitFile)}`,
-    ].join(' ');
-    await tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '35', command);
+    const { exit: exitFile, stderr } = await startChat(dir, 'chat', [`CHATCTL_CONFIG_DIR=${quote(join(dir, 'config'))}`], ['--server', quote(server.url), '--token', quote(ann.token)]);
 
     const first = await waitForScreen(/● connected/);
     expect(first).toContain('Conversations (2)');
@@ -205,61 +181,29 @@ describe('chatctl chat in tmux (end to end)', { timeout: 60_000 }, () => {
     await waitForScreen(/○ Carol /);
 
     await tmux('send-keys', '-t', SESSION, 'C-c');
-    const start = Date.now();
-    while (!ended()) {
-      if (Date.now() - start > 15_000) throw new Error(`chatctl chat did not exit after Ctrl-C; the screen shows:\n${await screen().catch(() => '(gone)')}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitForExit('did not exit after Ctrl-C');
     expect(readFileSync(exitFile, 'utf8').trim()).toBe('0');
     // nothing but terminal control sequences (the cursor shown again) on stderr: no error
     // eslint-disable-next-line no-control-regex
-    expect(readFileSync(join(dir, 'stderr'), 'utf8').replace(/\u001b\[[\d;?]*[A-Za-z]/g, '')).toBe('');
+    expect(readFileSync(stderr, 'utf8').replace(/\u001b\[[\d;?]*[A-Za-z]/g, '')).toBe('');
     // the shell ended with it, and so did the session
     await expect(tmux('has-session', '-t', SESSION)).rejects.toThrow();
   });
 
   it('in a terminal, a refused token opens the login screen with one line saying why (not an error)', async () => {
-    const exitFile = join(dir, 'refused-exit');
-    files = { exit: exitFile, stderr: join(dir, 'refused-stderr') };
-    const command = [
-      `CHATCTL_CONFIG_DIR=${quote(join(dir, 'refused-config'))}`,
-      quote(CHATCTL),
-      'chat',
-      '--server',
-      quote(server.url),
-      '--token',
-      'revoked-or-made-up',
-      `2>${quote(files.stderr)};`,
-      `echo $? > ${quote(exitFile)}`,
-    ].join(' ');
-    await tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '35', command);
+    const { exit: exitFile } = await startChat(dir, 'refused', [`CHATCTL_CONFIG_DIR=${quote(join(dir, 'refused-config'))}`], ['--server', quote(server.url), '--token', 'revoked-or-made-up']);
     const form = await waitForScreen(/Log in to chat/);
     expect(form).toContain('The server refused the token from --token. Log in instead.');
     await tmux('send-keys', '-t', SESSION, 'C-c');
-    const start = Date.now();
-    while (!ended()) {
-      if (Date.now() - start > 15_000) throw new Error('chatctl chat did not exit after Ctrl-C on the login screen');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitForExit('did not exit after Ctrl-C on the login screen');
     expect(readFileSync(exitFile, 'utf8').trim()).toBe('0');
   });
 
   it('with no profile at all: logs in through the form, sends a message, and the login is saved', async () => {
     const home = join(dir, 'fresh-home');
     const config = join(home, 'config');
-    const exitFile = join(dir, 'fresh-exit');
-    files = { exit: exitFile, stderr: join(dir, 'fresh-stderr') };
     // Nothing but a server address: an empty HOME and config folder, the server from CHATCTL_SERVER.
-    const command = [
-      `HOME=${quote(home)}`,
-      `CHATCTL_CONFIG_DIR=${quote(config)}`,
-      `CHATCTL_SERVER=${quote(server.url)}`,
-      quote(CHATCTL),
-      'chat',
-      `2>${quote(files.stderr)};`,
-      `echo $? > ${quote(exitFile)}`,
-    ].join(' ');
-    await tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '35', command);
+    const { exit: exitFile } = await startChat(dir, 'fresh', [`HOME=${quote(home)}`, `CHATCTL_CONFIG_DIR=${quote(config)}`, `CHATCTL_SERVER=${quote(server.url)}`], []);
     const form = await waitForScreen(/Log in to chat/);
     expect(form).toMatch(new RegExp(`Server +${server.url.replace(/[.]/g, '\\.')}`));
     await new Promise((resolve) => setTimeout(resolve, 300)); // the form's keys are live once drawn
@@ -290,11 +234,7 @@ describe('chatctl chat in tmux (end to end)', { timeout: 60_000 }, () => {
     expect(JSON.parse(readFileSync(profile, 'utf8'))).toMatchObject({ server: server.url, user: { id: ann.id, email: ann.email } });
 
     await tmux('send-keys', '-t', SESSION, 'C-c');
-    const start = Date.now();
-    while (!ended()) {
-      if (Date.now() - start > 15_000) throw new Error(`chatctl chat did not exit after Ctrl-C; the screen shows:\n${await screen().catch(() => '(gone)')}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitForExit('did not exit after Ctrl-C');
     expect(readFileSync(exitFile, 'utf8').trim()).toBe('0');
     await expect(tmux('has-session', '-t', SESSION)).rejects.toThrow();
   });

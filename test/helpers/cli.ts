@@ -11,10 +11,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs chatctl to completion with a clean environment (no stray PUSHER_* or DB_* from the host). */
-export function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+/** Runs chatctl (or the launcher at `bin`) to completion with a clean environment (no stray PUSHER_* or DB_* from the host). */
+export function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; bin?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(CHATCTL, args, {
+    const child = spawn(options.bin ?? CHATCTL, args, {
       cwd: options.cwd,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
     });

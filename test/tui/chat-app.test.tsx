@@ -1,8 +1,8 @@
 // The chat client rendered with ink-testing-library against a real chatctl server and the real
 // client modules (HTTP through undici, real-time through pusher-js): what the user sees, and what
 // the server stored.
-import { cleanup, render } from 'ink-testing-library';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
 import { ChatApi } from '../../src/client/api.js';
 import { connectRealtime } from '../../src/client/realtime.js';
 import { App } from '../../src/tui/App.js';
@@ -10,6 +10,7 @@ import { loadBootstrap } from '../../src/tui/session.js';
 import { conversationsOf, historyOf, rowOf } from '../helpers/flows.js';
 import { collect, pusherClient, realtimeConfig, subscribed, waitFor } from '../helpers/realtime.js';
 import { api, registerUser, sendText, startConversation, startTestServer, type TestServer, type TestUser } from '../helpers/server.js';
+import { chatHarness, renderChat } from './chat-harness.js';
 import { eventually, KEYS, listRow, listRows, paneText, selectConversation, sleep, startProxy, startRelay, waitForFrame, waitForPane } from './helpers.js';
 
 const SIZE = { columns: 100, rows: 30 };
@@ -23,11 +24,8 @@ describe('chatctl chat (Ink, real server)', { timeout: 40_000 }, () => {
   let bobChat: number;
   let carolChat: number;
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    ann = await registerUser(server, 'Ann');
-    bob = await registerUser(server, 'Bob');
-    carol = await registerUser(server, 'Carol');
+  chatHarness(async (world) => {
+    ({ server, ann, bob, carol } = world);
     carolChat = await startConversation(server, ann, carol);
     await sendText(server, carol, carolChat, 'Hi Ann, Carol here');
     bobChat = await startConversation(server, bob, ann);
@@ -35,8 +33,6 @@ describe('chatctl chat (Ink, real server)', { timeout: 40_000 }, () => {
     await sendText(server, bob, bobChat, 'first from Bob');
     await sendText(server, bob, bobChat, 'second from Bob');
   });
-  afterEach(() => cleanup());
-  afterAll(() => server.stop());
 
   /** Renders the chat as `user` and waits until the list is on screen and real-time is connected. */
   async function openChat(user: TestUser, options: { server?: string; bootstrapFrom?: string; wsPort?: number } = {}) {
@@ -45,12 +41,10 @@ describe('chatctl chat (Ink, real server)', { timeout: 40_000 }, () => {
     const { wsPort } = options;
     // The real pusher-js client; only its port changes when the test relays the WebSocket.
     const connect = wsPort ? (settings: Parameters<typeof connectRealtime>[0], token: string) => connectRealtime({ ...settings, ws_port: wsPort }, token) : undefined;
-    const app = render(
+    const app = await renderChat(
       <App server={options.server ?? server.url} token={user.token} bootstrap={bootstrap} size={SIZE} colors={false} connect={connect} onQuit={() => quits++} />,
     );
-    await waitForFrame(app.lastFrame, (f) => f.includes('Conversations') && f.includes('● connected'));
-    await sleep(50); // let the input hook subscribe before the first key
-    return { ...app, quits: () => quits, frame: () => app.lastFrame() ?? '' };
+    return { ...app, quits: () => quits };
   }
 
   /** Selects the conversation with `name` and opens it; resolves once its history is on screen. */

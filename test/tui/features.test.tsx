@@ -4,8 +4,7 @@
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cleanup, render } from 'ink-testing-library';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { RealtimeSettings } from '../../src/client/api.js';
 import { connectRealtime } from '../../src/client/realtime.js';
 import { App } from '../../src/tui/App.js';
@@ -13,7 +12,8 @@ import { KEY_TABLE } from '../../src/tui/help.js';
 import { BELL } from '../../src/tui/notify.js';
 import { historyOf, rowOf, tinyPng, upload } from '../helpers/flows.js';
 import { connected } from '../helpers/realtime.js';
-import { api, registerUser, sendText, startConversation, startTestServer, type TestServer, type TestUser } from '../helpers/server.js';
+import { api, sendText, startConversation, type TestServer, type TestUser } from '../helpers/server.js';
+import { chatHarness, renderChat } from './chat-harness.js';
 import { eventually, KEYS, listRow, paneText, selectConversation, sleep, waitForFrame, waitForPane } from './helpers.js';
 
 const SIZE = { columns: 110, rows: 30 };
@@ -28,28 +28,18 @@ describe('chatctl chat features (Ink, real server)', { timeout: 40_000 }, () => 
   let carolChat: number;
   let dir: string;
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    ann = await registerUser(server, 'Ann');
-    bob = await registerUser(server, 'Bob');
-    carol = await registerUser(server, 'Carol');
+  chatHarness(async (world) => {
+    ({ server, ann, bob, carol } = world);
     carolChat = await startConversation(server, carol, ann);
     await sendText(server, carol, carolChat, 'Carol says hi');
     bobChat = await startConversation(server, bob, ann);
     await sendText(server, bob, bobChat, 'Bob was here');
     dir = mkdtempSync(join(tmpdir(), 'chatctl-features-'));
   });
-  afterEach(() => cleanup());
-  afterAll(async () => {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   async function openChat(user: TestUser, chat: Parameters<typeof App>[0]['chat'] = {}) {
-    const app = render(<App server={server.url} token={user.token} size={SIZE} colors={false} chat={{ downloadDir: dir, ...chat }} />);
-    await waitForFrame(app.lastFrame, (f) => f.includes('Conversations') && f.includes('● connected'));
-    await sleep(50);
-    return { ...app, frame: () => app.lastFrame() ?? '' };
+    return renderChat(<App server={server.url} token={user.token} size={SIZE} colors={false} chat={{ downloadDir: dir, ...chat }} />);
   }
 
   /** Bob's own pusher-js connection, signed in: he is online while it lasts. */
