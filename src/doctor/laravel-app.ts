@@ -166,9 +166,7 @@ export const echoConnectionCheck = echoCheck('laravel.echo-connection', 'Echo co
 });
 
 /** composer.json line of a package, when it is required (require or require-dev). */
-export function composerRequires(ctx: DoctorContext, name: string): Finding | undefined {
-  const file = readSource(ctx, 'composer.json');
-  if (!file) return undefined;
+export function composerRequires(file: SourceFile, name: string): Finding | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(file.text);
@@ -193,8 +191,9 @@ export const debugbarCheck: Check = {
   category: 'laravel',
   title: 'Debugbar and /broadcasting/auth',
   async run(ctx) {
-    const found = composerRequires(ctx, 'barryvdh/laravel-debugbar');
-    if (!readSource(ctx, 'composer.json')) return skip('no composer.json here');
+    const composer = readSource(ctx, 'composer.json');
+    if (!composer) return skip('no composer.json here');
+    const found = composerRequires(composer, 'barryvdh/laravel-debugbar');
     if (!found) return ok('barryvdh/laravel-debugbar is not installed');
     const debug = rawValue(ctx, 'APP_DEBUG') ?? '';
     const enabled = rawValue(ctx, 'DEBUGBAR_ENABLED');
