@@ -108,13 +108,11 @@ export const httpApiCheck: Check = {
         return ok(`app ${appId} on ${where} accepted a signed GET /apps/${appId}/channels (${channels} occupied, ${response.ms} ms)`);
       }
       case response.status === 401: {
-        if (!/timestamp/i.test(said)) {
-          const swapped = await signedGet(state.secret!, state.key!);
-          if (swapped.kind === 'response' && swapped.status === 200) return swappedResult(ctx, state, `${where} refused the request (401) but accepts it signed with the two values the other way round`);
-        }
         if (/timestamp/i.test(said)) {
           return fail(`${where} refused the request (401: ${said}): ${describeClockSkew(Date.now(), response.headers.date)}`, 'sync the clock (e.g. timedatectl set-ntp true), then run chatctl doctor again');
         }
+        const swapped = await signedGet(state.secret!, state.key!);
+        if (swapped.kind === 'response' && swapped.status === 200) return swappedResult(ctx, state, `${where} refused the request (401) but accepts it signed with the two values the other way round`);
         if (/auth_key|invalid key|unknown key|app key/i.test(said)) {
           return fail(`${where} refused the request (401: ${said}): the key ${state.key} does not belong to app ${appId}`, credentialsFix);
         }
