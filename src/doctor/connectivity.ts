@@ -45,7 +45,7 @@ function applicable(ctx: DoctorContext): { state: PusherState; skipped?: CheckRe
   return { state };
 }
 
-const unreachableFix = (target: PusherTarget) =>
+const unreachableFix = (target: { cloud: boolean }) =>
   target.cloud
     ? 'check the network from this machine (proxy, firewall, offline?); the credentials could not be verified'
     : 'check PUSHER_HOST, PUSHER_PORT and PUSHER_SCHEME, and that the server runs and is reachable from here';
@@ -143,7 +143,7 @@ function swappedResult(ctx: DoctorContext, state: PusherState, evidence: string)
  * only when this machine is offline (not even pusher.com resolves), and the sentence says so.
  */
 export async function unreachableResult(ctx: DoctorContext, failure: NetworkFailure, where: string, target: { cloud: boolean }): Promise<CheckResult> {
-  if (failure.tls || !target.cloud) return networkResult(failure, where, unreachableFix(target as PusherTarget), 'fail');
+  if (failure.tls || !target.cloud) return networkResult(failure, where, unreachableFix(target), 'fail');
   const online = await ctx.memo('net.online', () => dnsResolves('pusher.com', Math.min(ctx.timeoutMs, 3000)));
   if (!online) {
     return warn(
