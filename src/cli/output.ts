@@ -14,7 +14,6 @@ export const EXIT = {
   /** Something did not happen within --timeout. */
   timeout: 5,
 } as const;
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** For the verbs' --help. */
 export const EXIT_CODES_HELP = `Exit codes: 0 ok, 1 API or validation error, 2 usage error, 3 authentication (401),
