@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import type { AppConfig } from '../config/env.js';
 import { loadCommandConfig } from './config-options.js';
-import { action, CliError } from './output.js';
+import { action, CliError, colorWanted } from './output.js';
 import { checkServerUrl } from './verbs/common.js';
 
 /** Exit codes shared with the other verbs. */
@@ -97,9 +97,8 @@ async function watch(server: string, app: { key: string; secret: string }, optio
     import('./console-filter.js'),
   ]);
   const matches = makeMatcher({ channel: options.channel, event: options.event, user: options.user });
-  const colorOn = (stream: NodeJS.WriteStream) => Boolean(stream.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
-  const color = colorOn(process.stdout);
-  const status = (text: string) => process.stderr.write(colorOn(process.stderr) ? `\u001b[2m${text}\u001b[0m\n` : `${text}\n`);
+  const color = colorWanted(process.stdout);
+  const status = (text: string) => process.stderr.write(colorWanted(process.stderr) ? `\u001b[2m${text}\u001b[0m\n` : `${text}\n`);
 
   const abort = new AbortController();
   const stop = () => abort.abort();

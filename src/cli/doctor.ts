@@ -2,7 +2,7 @@
 // says how to fix each problem. The checks load inside the action, so `chatctl --help` stays fast.
 import type { Command } from 'commander';
 import { CATEGORIES } from '../doctor/types.js';
-import { action, CliError, EXIT, printJson, style } from './output.js';
+import { action, CliError, colorWanted, EXIT, printJson, style } from './output.js';
 import { checkServerUrl, parseSeconds } from './verbs/common.js';
 
 interface DoctorOptions {
@@ -15,8 +15,6 @@ interface DoctorOptions {
   strict?: boolean;
   offline?: boolean;
 }
-
-const fancyOutput = () => Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
 
 export function registerDoctor(program: Command): void {
   program
@@ -75,7 +73,7 @@ Examples:
 
         if (options.json) printJson(toJson(report));
         else {
-          const fancy = fancyOutput();
+          const fancy = colorWanted();
           process.stdout.write(renderHuman(report, style.bold(`Doctor summary for ${ctx.cwd}`), { fancy, paint: style }));
         }
         process.exitCode = report.ok ? 0 : 1;

@@ -14,7 +14,6 @@ export const EXIT = {
   /** Something did not happen within --timeout. */
   timeout: 5,
 } as const;
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** For the verbs' --help. */
 export const EXIT_CODES_HELP = `Exit codes: 0 ok, 1 API or validation error, 2 usage error, 3 authentication (401),
@@ -30,8 +29,9 @@ export class CliError extends Error {
   }
 }
 
-const useColor = () => Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
-const paint = (code: string) => (text: string) => (useColor() ? `\u001b[${code}m${text}\u001b[0m` : text);
+/** Whether `stream` gets colours and marks: a terminal, NO_COLOR unset, TERM not dumb. */
+export const colorWanted = (stream: NodeJS.WriteStream = process.stdout) => Boolean(stream.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+const paint = (code: string) => (text: string) => (colorWanted() ? `\u001b[${code}m${text}\u001b[0m` : text);
 export const style = { bold: paint('1'), dim: paint('2'), green: paint('32'), yellow: paint('33'), red: paint('31'), cyan: paint('36') };
 
 export function printJson(value: unknown): void {

@@ -15,19 +15,25 @@ export type ChatSettings = z.infer<typeof settingsSchema>;
 /** Whose muted list: one per server and user. */
 export const accountKey = (server: string, userId: number) => `${userId}@${server}`;
 
+type ProfileFile = ReturnType<typeof openProfileFile>;
+
+function settingsIn(conf: ProfileFile): ChatSettings {
+  const parsed = settingsSchema.safeParse(conf.get('chat') ?? {});
+  return parsed.success ? parsed.data : { muted: {} };
+}
+
 /** The saved settings; a damaged entry reads as none (never an error: they are only preferences). */
 export function readChatSettings(env: NodeJS.ProcessEnv = process.env): ChatSettings {
-  const parsed = settingsSchema.safeParse(openProfileFile(env).get('chat') ?? {});
-  return parsed.success ? parsed.data : { muted: {} };
+  return settingsIn(openProfileFile(env));
 }
 
 export function saveMuted(server: string, userId: number, ids: number[], env: NodeJS.ProcessEnv = process.env): void {
   const conf = openProfileFile(env);
-  const current = readChatSettings(env);
+  const current = settingsIn(conf);
   conf.set('chat', { ...current, muted: { ...current.muted, [accountKey(server, userId)]: [...new Set(ids)] } });
 }
 
 export function saveNotify(mode: NotifyMode, env: NodeJS.ProcessEnv = process.env): void {
   const conf = openProfileFile(env);
-  conf.set('chat', { ...readChatSettings(env), notify: mode });
+  conf.set('chat', { ...settingsIn(conf), notify: mode });
 }

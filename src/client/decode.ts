@@ -127,13 +127,18 @@ export function fromSentEvent(payload: unknown): ChatMessage | null {
   };
 }
 
+/** A row's latest message from its wire fields; `at` is the source's ISO 8601 timestamp (sent_at in a page, created_at in an event). */
+function latestMessage(raw: { id: number; sender_id: number; message: string; type: MessageType }, at: string): LatestMessage {
+  return { id: raw.id, senderId: raw.sender_id, text: raw.message, type: raw.type, at };
+}
+
 /** A row of GET /api/chat/conversations. */
 export function fromListItem(item: ConversationItem): ConversationRow {
   const latest = item.latest_message;
   return {
     id: item.id,
     other: partner(item.other_user),
-    latest: latest ? { id: latest.id, senderId: latest.sender_id, text: latest.message, type: latest.type, at: latest.sent_at } : null,
+    latest: latest ? latestMessage(latest, latest.sent_at) : null,
     unread: item.unread_count,
     updatedAt: item.updated_at,
   };
@@ -148,7 +153,7 @@ export function fromListEvent(payload: unknown): ConversationRow | null {
   return {
     id: p.conversation_id,
     other: partner(p.other_user),
-    latest: raw ? { id: raw.id, senderId: raw.sender_id, text: raw.message, type: raw.type, at: raw.created_at } : null,
+    latest: raw ? latestMessage(raw, raw.created_at) : null,
     unread: p.unread_count,
     updatedAt: p.updated_at,
   };

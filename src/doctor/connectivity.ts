@@ -45,7 +45,7 @@ function applicable(ctx: DoctorContext): { state: PusherState; skipped?: CheckRe
   return { state };
 }
 
-const unreachableFix = (target: PusherTarget) =>
+const unreachableFix = (target: { cloud: boolean }) =>
   target.cloud
     ? 'check the network from this machine (proxy, firewall, offline?); the credentials could not be verified'
     : 'check PUSHER_HOST, PUSHER_PORT and PUSHER_SCHEME, and that the server runs and is reachable from here';
@@ -108,13 +108,11 @@ export const httpApiCheck: Check = {
         return ok(`app ${appId} on ${where} accepted a signed GET /apps/${appId}/channels (${channels} occupied, ${response.ms} ms)`);
       }
       case response.status === 401: {
-        if (!/timestamp/i.test(said)) {
-          const swapped = await signedGet(state.secret!, state.key!);
-          if (swapped.kind === 'response' && swapped.status === 200) return swappedResult(ctx, state, `${where} refused the request (401) but accepts it signed with the two values the other way round`);
-        }
         if (/timestamp/i.test(said)) {
           return fail(`${where} refused the request (401: ${said}): ${describeClockSkew(Date.now(), response.headers.date)}`, 'sync the clock (e.g. timedatectl set-ntp true), then run chatctl doctor again');
         }
+        const swapped = await signedGet(state.secret!, state.key!);
+        if (swapped.kind === 'response' && swapped.status === 200) return swappedResult(ctx, state, `${where} refused the request (401) but accepts it signed with the two values the other way round`);
         if (/auth_key|invalid key|unknown key|app key/i.test(said)) {
           return fail(`${where} refused the request (401: ${said}): the key ${state.key} does not belong to app ${appId}`, credentialsFix);
         }
@@ -145,7 +143,7 @@ function swappedResult(ctx: DoctorContext, state: PusherState, evidence: string)
  * only when this machine is offline (not even pusher.com resolves), and the sentence says so.
  */
 export async function unreachableResult(ctx: DoctorContext, failure: NetworkFailure, where: string, target: { cloud: boolean }): Promise<CheckResult> {
-  if (failure.tls || !target.cloud) return networkResult(failure, where, unreachableFix(target as PusherTarget), 'fail');
+  if (failure.tls || !target.cloud) return networkResult(failure, where, unreachableFix(target), 'fail');
   const online = await ctx.memo('net.online', () => dnsResolves('pusher.com', Math.min(ctx.timeoutMs, 3000)));
   if (!online) {
     return warn(

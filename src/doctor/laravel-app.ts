@@ -133,49 +133,40 @@ export function echoConnectionFindings(ctx: DoctorContext, files: SourceFile[]):
   return out;
 }
 
-export const echoEventsCheck: Check = {
-  id: 'laravel.echo-events',
-  category: 'laravel',
-  title: 'Echo event names',
-  async run(ctx) {
-    const files = echoFiles(ctx);
-    if (files.length === 0) return skip(NO_ECHO);
-    return report(echoEventFindings(files), 'fail', "listen with a leading dot for events that use broadcastAs: .listen('.message.sent', …)", `${files.map((f) => f.path).join(', ')}: event names are fine`);
-  },
-};
+/** A check over the Echo set-up files, skipped when there are none. */
+function echoCheck(id: string, title: string, run: (ctx: DoctorContext, files: SourceFile[]) => CheckResult): Check {
+  return {
+    id,
+    category: 'laravel',
+    title,
+    async run(ctx) {
+      const files = echoFiles(ctx);
+      if (files.length === 0) return skip(NO_ECHO);
+      return run(ctx, files);
+    },
+  };
+}
 
-export const echoChannelsCheck: Check = {
-  id: 'laravel.echo-channels',
-  category: 'laravel',
-  title: 'Echo channel names',
-  async run(ctx) {
-    const files = echoFiles(ctx);
-    if (files.length === 0) return skip(NO_ECHO);
-    return report(echoChannelFindings(files), 'fail', "drop the prefix: Echo.private('conversation.' + id) subscribes to private-conversation.{id}", 'channel names carry no private-/presence- prefix of their own');
-  },
-};
+export const echoEventsCheck = echoCheck('laravel.echo-events', 'Echo event names', (_ctx, files) =>
+  report(echoEventFindings(files), 'fail', "listen with a leading dot for events that use broadcastAs: .listen('.message.sent', …)", `${files.map((f) => f.path).join(', ')}: event names are fine`),
+);
 
-export const echoConnectionCheck: Check = {
-  id: 'laravel.echo-connection',
-  category: 'laravel',
-  title: 'Echo connection options',
-  async run(ctx) {
-    const files = echoFiles(ctx);
-    if (files.length === 0) return skip(NO_ECHO);
-    if (!browserTarget(ctx)) return skip('the server side is not configured (see above)');
-    return report(
-      echoConnectionFindings(ctx, files),
-      'fail',
-      "read them from the env like Laravel's stub: forceTLS: (import.meta.env.VITE_PUSHER_SCHEME ?? 'https') === 'https', wsPort: import.meta.env.VITE_PUSHER_PORT",
-      'forceTLS, wsHost and the ports agree with the configuration (or come from it)',
-    );
-  },
-};
+export const echoChannelsCheck = echoCheck('laravel.echo-channels', 'Echo channel names', (_ctx, files) =>
+  report(echoChannelFindings(files), 'fail', "drop the prefix: Echo.private('conversation.' + id) subscribes to private-conversation.{id}", 'channel names carry no private-/presence- prefix of their own'),
+);
+
+export const echoConnectionCheck = echoCheck('laravel.echo-connection', 'Echo connection options', (ctx, files) => {
+  if (!browserTarget(ctx)) return skip('the server side is not configured (see above)');
+  return report(
+    echoConnectionFindings(ctx, files),
+    'fail',
+    "read them from the env like Laravel's stub: forceTLS: (import.meta.env.VITE_PUSHER_SCHEME ?? 'https') === 'https', wsPort: import.meta.env.VITE_PUSHER_PORT",
+    'forceTLS, wsHost and the ports agree with the configuration (or come from it)',
+  );
+});
 
 /** composer.json line of a package, when it is required (require or require-dev). */
-export function composerRequires(ctx: DoctorContext, name: string): Finding | undefined {
-  const file = readSource(ctx, 'composer.json');
-  if (!file) return undefined;
+export function composerRequires(file: SourceFile, name: string): Finding | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(file.text);
@@ -200,8 +191,9 @@ export const debugbarCheck: Check = {
   category: 'laravel',
   title: 'Debugbar and /broadcasting/auth',
   async run(ctx) {
-    const found = composerRequires(ctx, 'barryvdh/laravel-debugbar');
-    if (!readSource(ctx, 'composer.json')) return skip('no composer.json here');
+    const composer = readSource(ctx, 'composer.json');
+    if (!composer) return skip('no composer.json here');
+    const found = composerRequires(composer, 'barryvdh/laravel-debugbar');
     if (!found) return ok('barryvdh/laravel-debugbar is not installed');
     const debug = rawValue(ctx, 'APP_DEBUG') ?? '';
     const enabled = rawValue(ctx, 'DEBUGBAR_ENABLED');

@@ -1,6 +1,6 @@
 // What the smoke steps share: a step's result, how it prints, the two ways a step ends early
 // (skipped, or failed with an exit code) and a deadline that fails with the timeout code.
-import { EXIT, style } from '../output.js';
+import { colorWanted, EXIT, style } from '../output.js';
 
 export interface StepResult {
   name: string;
@@ -21,10 +21,8 @@ export class Failed extends Error {
   }
 }
 
-export const marksWanted = () => Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
-
 export function formatStep(step: StepResult, detail?: string): string {
-  const fancy = marksWanted();
+  const fancy = colorWanted();
   const name = step.name.padEnd(22);
   if (step.skipped !== undefined) return `${fancy ? style.yellow('-') : 'skip'} ${name} skipped: ${step.skipped}`;
   const time = `${step.ms} ms`.padStart(8);

@@ -5,10 +5,10 @@ import type { Command } from 'commander';
 import type { ChatApi, Message } from '../../client/api.js';
 import type { PusherClient } from '../../client/realtime.js';
 import { conversationChannel, EVENTS } from '../../shared/wire.js';
-import { action, CliError, EXIT, printJson, printLine, style } from '../output.js';
+import { action, CliError, colorWanted, EXIT, printJson, printLine, style } from '../output.js';
 import { exitCodeFor, parseSeconds, resolve, sentence, serverOption, TOKEN_REFUSED } from './common.js';
 import { loadRun, LoadTimeout, type LoadResult } from './smoke-load.js';
-import { Failed, formatStep, Skip, marksWanted, within, type StepResult } from './smoke-steps.js';
+import { Failed, formatStep, Skip, within, type StepResult } from './smoke-steps.js';
 
 interface SmokeOptions {
   server?: string;
@@ -281,7 +281,7 @@ Examples:
         } else if (!failed) {
           const latency = latencyMs === null ? 'send→receive latency not measured' : `send→receive latency ${latencyMs} ms`;
           printLine(
-            `${marksWanted() ? style.green('✓') : 'ok  '} smoke test passed: ${steps.length - skipped} steps passed${skipped ? `, ${skipped} skipped` : ''} in ${totalMs} ms, ${latency}`,
+            `${colorWanted() ? style.green('✓') : 'ok  '} smoke test passed: ${steps.length - skipped} steps passed${skipped ? `, ${skipped} skipped` : ''} in ${totalMs} ms, ${latency}`,
           );
         }
         if (failed) throw new CliError(`smoke test failed at step "${failed.name}": ${failed.error ?? 'unknown error.'}`, exitCode);
